@@ -1,0 +1,285 @@
+//! Quests: what the player is asked to do, as data.
+//!
+//! A quest file (TOML, under `quests/`) holds a story, a starting world and
+//! its seed, objectives as predicates over the world, scoring rules, hints
+//! with point costs and a reference solution as a command log. The engine
+//! knows no quest by name: everything a quest needs is in its file.
+//! [`Quest::parse`] rejects a malformed file with the file, line, column and
+//! field at fault. [`Session`] plays a quest.
+
+mod check;
+mod log;
+mod session;
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use check::{Check, InstanceSelector};
+pub use log::{parse_log, write_log, LogEntry, LogError};
+pub use session::{ObjectiveStatus, ScoreEvent, ScoreKind, Session};
+
+use crate::calendar::parse_iso8601;
+use crate::catalogue::catalogue;
+use crate::clock::parse_duration;
+use crate::services::ec2::{is_instance_id, InstanceState, Workload};
+
+/// Largest quest file the loader reads, in bytes.
+pub const MAX_QUEST_BYTES: usize = 256 * 1024;
+
+/// A quest, loaded and validated.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quest {
+    /// Stable identifier, used for saved progress and leaderboards.
+    pub id: Spanned<String>,
+    pub title: String,
+    /// One line for the quest picker.
+    pub summary: String,
+    /// Position in the quest picker.
+    #[serde(default)]
+    pub order: u32,
+    pub story: String,
+    pub world: WorldSpec,
+    pub objectives: Vec<Objective>,
+    #[serde(default)]
+    pub scoring: Scoring,
+    #[serde(default)]
+    pub hints: Vec<Hint>,
+    pub solution: Solution,
+}
+
+/// The world a quest starts from.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSpec {
+    pub seed: u64,
+    pub region: Spanned<String>,
+    /// The calendar instant of simulated second 0, ISO 8601.
+    pub start_time: Spanned<String>,
+    /// Simulated time that passes before the player takes over, so that
+    /// metrics have history: `2h`, `30m`.
+    #[serde(default)]
+    pub warmup: Option<Spanned<String>>,
+    #[serde(default)]
+    pub instances: Vec<InstanceSpec>,
+}
+
+/// One instance (or `count` alike) of the starting world.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSpec {
+    #[serde(default)]
+    pub instance_id: Option<Spanned<String>>,
+    pub instance_type: Spanned<String>,
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
+    pub cpu: Workload,
+    #[serde(default = "default_state")]
+    pub state: Spanned<String>,
+    /// When it was launched, ISO 8601; defaults to the quest's start.
+    #[serde(default)]
+    pub launched: Option<Spanned<String>>,
+    #[serde(default = "default_zone")]
+    pub zone: String,
+}
+
+fn default_state() -> Spanned<String> {
+    Spanned::new(0..0, "running".to_string())
+}
+
+fn default_zone() -> String {
+    "us-east-1a".to_string()
+}
+
+/// Something the player must achieve (a goal) or keep true (a guard).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub id: Spanned<String>,
+    pub title: String,
+    /// Points when a goal is met.
+    #[serde(default)]
+    pub points: i64,
+    /// A guard must hold all along; it starts true and costs `penalty`
+    /// points each time it breaks.
+    #[serde(default)]
+    pub guard: bool,
+    #[serde(default)]
+    pub penalty: i64,
+    pub check: Spanned<Check>,
+}
+
+/// Points beyond those of objectives.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Awarded once, when every goal is met and every guard holds.
+    #[serde(default)]
+    pub completion_bonus: i64,
+}
+
+/// A mentor's hint for one objective; an objective's hints are given in
+/// file order, each more detailed than the last.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    pub objective: Spanned<String>,
+    pub cost: i64,
+    pub text: String,
+}
+
+/// The reference solution.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Solution {
+    /// A command log (see [`parse_log`]) that completes the quest.
+    pub log: Spanned<String>,
+}
+
+/// Why a quest file was rejected: where, which field, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The field at fault, as a path such as `world.instances[1].instance_type`.
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for QuestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for QuestError {}
+
+impl Quest {
+    /// Parses and validates a quest file. `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Quest, QuestError> {
+        let error = |span: Option<Range<usize>>, field: &str, message: String| {
+            let (line, column) = span.map_or((1, 1), |s| line_column(text, s.start));
+            QuestError { file: file.to_string(), line, column, field: field.to_string(), message }
+        };
+        if text.len() > MAX_QUEST_BYTES {
+            return Err(error(
+                None,
+                "",
+                format!("the file is {} bytes; a quest file may hold at most {MAX_QUEST_BYTES}", text.len()),
+            ));
+        }
+        let quest: Quest = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            let field = field_in_message(&message).to_string();
+            error(e.span(), &field, message)
+        })?;
+        quest.validate().map_err(|(span, field, message)| error(Some(span), &field, message))?;
+        Ok(quest)
+    }
+
+    /// The starting instant as Unix seconds. Validated at load time.
+    pub fn start_unix(&self) -> i64 {
+        parse_iso8601(self.world.start_time.get_ref()).unwrap_or(0)
+    }
+
+    /// Warm-up in simulated seconds. Validated at load time.
+    pub fn warmup_seconds(&self) -> u64 {
+        self.world.warmup.as_ref().and_then(|w| parse_duration(w.get_ref())).unwrap_or(0)
+    }
+
+    /// Checks what the types alone cannot: names that must exist, ids that
+    /// must be unique, text that must parse. Returns span, field and message.
+    fn validate(&self) -> Result<(), (Range<usize>, String, String)> {
+        let fail = |s: Range<usize>, field: String, msg: String| Err((s, field, msg));
+        if !is_slug(self.id.get_ref()) {
+            return fail(self.id.span(), "id".into(), "use lowercase letters, digits and '-'".into());
+        }
+        let world = &self.world;
+        if !catalogue().has_region(world.region.get_ref()) {
+            return fail(world.region.span(), "world.region".into(), format!("unknown region {:?}", world.region.get_ref()));
+        }
+        if parse_iso8601(world.start_time.get_ref()).is_none() {
+            return fail(world.start_time.span(), "world.start_time".into(), "expected an ISO 8601 instant such as 2026-03-02T09:00:00Z".into());
+        }
+        if let Some(w) = &world.warmup {
+            if parse_duration(w.get_ref()).is_none_or(|s| s > 7 * 86_400) {
+                return fail(w.span(), "world.warmup".into(), "expected a duration up to 7d, such as 90m or 2h".into());
+            }
+        }
+        for (i, spec) in world.instances.iter().enumerate() {
+            let field = |name: &str| format!("world.instances[{i}].{name}");
+            if catalogue().instance_type(spec.instance_type.get_ref()).is_none() {
+                return fail(spec.instance_type.span(), field("instance_type"), format!("unknown instance type {:?}", spec.instance_type.get_ref()));
+            }
+            if InstanceState::from_name(spec.state.get_ref()).is_none_or(|s| !matches!(s, InstanceState::Running | InstanceState::Stopped)) {
+                return fail(spec.state.span(), field("state"), "a starting instance is \"running\" or \"stopped\"".into());
+            }
+            if let Some(id) = &spec.instance_id {
+                if !is_instance_id(id.get_ref()) {
+                    return fail(id.span(), field("instance_id"), "expected i- and 17 hex digits".into());
+                }
+                if world.instances[..i].iter().any(|o| o.instance_id.as_ref().map(|x| x.get_ref()) == Some(id.get_ref())) {
+                    return fail(id.span(), field("instance_id"), "duplicate instance id".into());
+                }
+            }
+            if let Some(t) = &spec.launched {
+                if parse_iso8601(t.get_ref()).is_none() {
+                    return fail(t.span(), field("launched"), "expected an ISO 8601 instant".into());
+                }
+            }
+            if !(0.0..=100.0).contains(&spec.cpu.base) || !(0.0..=100.0).contains(&spec.cpu.jitter) {
+                return fail(spec.instance_type.span(), field("cpu"), "base and jitter are percentages, 0 to 100".into());
+            }
+        }
+        if !self.objectives.iter().any(|o| !o.guard) {
+            return fail(self.id.span(), "objectives".into(), "a quest needs at least one goal (an objective that is not a guard)".into());
+        }
+        for (i, objective) in self.objectives.iter().enumerate() {
+            if self.objectives[..i].iter().any(|o| o.id.get_ref() == objective.id.get_ref()) {
+                return fail(objective.id.span(), format!("objectives[{i}].id"), format!("duplicate objective id {:?}", objective.id.get_ref()));
+            }
+            if let Err(message) = objective.check.get_ref().validate() {
+                return fail(objective.check.span(), format!("objectives[{i}].check"), message);
+            }
+        }
+        for (i, hint) in self.hints.iter().enumerate() {
+            if !self.objectives.iter().any(|o| o.id.get_ref() == hint.objective.get_ref()) {
+                return fail(hint.objective.span(), format!("hints[{i}].objective"), format!("no objective has id {:?}", hint.objective.get_ref()));
+            }
+            if hint.cost < 0 {
+                return fail(hint.objective.span(), format!("hints[{i}].cost"), "a hint's cost is zero or more points".into());
+            }
+        }
+        if let Err(e) = parse_log(self.solution.log.get_ref()) {
+            let span = self.solution.log.span();
+            return fail(span, "solution.log".into(), e.to_string());
+        }
+        Ok(())
+    }
+}
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// 1-based line and column of byte offset `at`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at.min(text.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The field a TOML error names, such as `instnce_type` in "unknown field
+/// `instnce_type`", or "missing field `story`".
+fn field_in_message(message: &str) -> &str {
+    message.split('`').nth(1).unwrap_or("")
+}

@@ -1,0 +1,566 @@
+//! Amazon EC2: instances and their lifecycle.
+//!
+//! We model instances of the catalogue's types with AWS's states and state
+//! codes (pending 0, running 16, shutting-down 32, terminated 48, stopping 64,
+//! stopped 80), boot and shutdown delays, tags, AMIs per architecture and the
+//! `DescribeInstances`, `StartInstances`, `StopInstances` and
+//! `TerminateInstances` operations with their filters and errors. A running
+//! instance's CPU load comes from its workload and drives `CPUUtilization`
+//! and its power draw. We do not model networking beyond private addresses,
+//! EBS volumes and their cost, spot, placement groups or hibernation.
+//! Terminated instances stay visible for an hour, as in EC2.
+
+use std::collections::BTreeMap;
+
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::calendar::format_iso8601;
+use crate::catalogue::{catalogue, Architecture};
+use crate::ledger::instance_rate;
+use crate::services::{filter_matches, AwsError, Filter};
+use crate::world::Env;
+
+/// Seconds from `pending` to `running`.
+pub const BOOT_SECONDS: u64 = 30;
+/// Seconds from `stopping` to `stopped`.
+pub const STOP_SECONDS: u64 = 20;
+/// Seconds from `shutting-down` to `terminated`.
+pub const TERMINATE_SECONDS: u64 = 20;
+/// How long a terminated instance still appears in `DescribeInstances`.
+pub const TERMINATED_VISIBLE_SECONDS: u64 = 3600;
+
+/// The states of an instance, as EC2 names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstanceState {
+    Pending,
+    Running,
+    ShuttingDown,
+    Terminated,
+    Stopping,
+    Stopped,
+}
+
+impl InstanceState {
+    /// Every state, in EC2's code order.
+    pub const ALL: [InstanceState; 6] = [
+        InstanceState::Pending,
+        InstanceState::Running,
+        InstanceState::ShuttingDown,
+        InstanceState::Terminated,
+        InstanceState::Stopping,
+        InstanceState::Stopped,
+    ];
+
+    /// EC2's name for the state: `running`, `shutting-down` ...
+    pub fn name(self) -> &'static str {
+        match self {
+            InstanceState::Pending => "pending",
+            InstanceState::Running => "running",
+            InstanceState::ShuttingDown => "shutting-down",
+            InstanceState::Terminated => "terminated",
+            InstanceState::Stopping => "stopping",
+            InstanceState::Stopped => "stopped",
+        }
+    }
+
+    /// EC2's numeric state code.
+    pub fn code(self) -> u32 {
+        match self {
+            InstanceState::Pending => 0,
+            InstanceState::Running => 16,
+            InstanceState::ShuttingDown => 32,
+            InstanceState::Terminated => 48,
+            InstanceState::Stopping => 64,
+            InstanceState::Stopped => 80,
+        }
+    }
+
+    /// Parses EC2's name for a state.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether the instance is billed and draws power in this state.
+    pub fn is_billed(self) -> bool {
+        matches!(self, InstanceState::Running | InstanceState::Stopping | InstanceState::ShuttingDown)
+    }
+}
+
+/// What a machine image holds; only the architecture matters here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub image_id: String,
+    pub name: String,
+    pub architecture: Architecture,
+}
+
+/// The CPU load an instance's software puts on it, in percent.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Mean `CPUUtilization` while running.
+    pub base: f64,
+    /// Half-width of the uniform noise around the mean.
+    #[serde(default)]
+    pub jitter: f64,
+}
+
+/// One EC2 instance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Instance {
+    pub instance_id: String,
+    pub instance_type: String,
+    pub image_id: String,
+    pub state: InstanceState,
+    /// Simulated time of the last state change.
+    pub state_since: i64,
+    pub state_transition_reason: String,
+    /// Unix seconds; may lie before the quest started.
+    pub launch_time: i64,
+    pub private_ip_address: String,
+    pub availability_zone: String,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub reservation_id: String,
+    pub tags: BTreeMap<String, String>,
+    pub workload: Workload,
+    /// `CPUUtilization` over the last tick, in percent.
+    pub cpu_utilization: f64,
+}
+
+impl Instance {
+    /// The value of tag `key`, if set.
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags.get(key).map(String::as_str)
+    }
+
+    /// Whether the instance passes one `DescribeInstances` filter.
+    /// Unknown filter names are rejected before this is called.
+    fn passes(&self, filter: &Filter, architecture: Architecture) -> bool {
+        let values = &filter.values;
+        match filter.name.as_str() {
+            "instance-id" => filter_matches(values, &self.instance_id),
+            "instance-type" => filter_matches(values, &self.instance_type),
+            "instance-state-name" => filter_matches(values, self.state.name()),
+            "instance-state-code" => filter_matches(values, &self.state.code().to_string()),
+            "image-id" => filter_matches(values, &self.image_id),
+            "architecture" => filter_matches(values, architecture.as_str()),
+            "availability-zone" => filter_matches(values, &self.availability_zone),
+            "private-ip-address" => filter_matches(values, &self.private_ip_address),
+            "tag-key" => self.tags.keys().any(|k| filter_matches(values, k)),
+            "tag-value" => self.tags.values().any(|v| filter_matches(values, v)),
+            name => match name.strip_prefix("tag:") {
+                Some(key) => self.tag(key).is_some_and(|v| filter_matches(values, v)),
+                None => false,
+            },
+        }
+    }
+}
+
+/// Filter names `DescribeInstances` accepts here.
+pub const INSTANCE_FILTERS: &[&str] = &[
+    "architecture",
+    "availability-zone",
+    "image-id",
+    "instance-id",
+    "instance-state-code",
+    "instance-state-name",
+    "instance-type",
+    "private-ip-address",
+    "tag-key",
+    "tag-value",
+    "tag:<key>",
+];
+
+/// The EC2 service of one region.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Ec2 {
+    /// The account that owns every resource, as in `OwnerId`.
+    pub owner_id: String,
+    pub images: Vec<Image>,
+    pub instances: Vec<Instance>,
+}
+
+/// What a new instance needs; the world fills ids and addresses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaunchSpec {
+    pub instance_id: Option<String>,
+    pub instance_type: String,
+    pub image_id: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub workload: Workload,
+    pub state: InstanceState,
+    pub launch_time: i64,
+    pub availability_zone: String,
+}
+
+impl Ec2 {
+    /// A region with the Amazon Linux 2023 images for both architectures.
+    pub fn new(owner_id: &str) -> Self {
+        let image = |id: &str, arch: Architecture, suffix: &str| Image {
+            image_id: id.to_string(),
+            name: format!("al2023-ami-2023.6.20260115.0-kernel-6.1-{suffix}"),
+            architecture: arch,
+        };
+        Ec2 {
+            owner_id: owner_id.to_string(),
+            images: vec![
+                image("ami-0c1f5b3a7d2e94a10", Architecture::X86_64, "x86_64"),
+                image("ami-07d9e1a6b5c38f2e4", Architecture::Arm64, "arm64"),
+            ],
+            instances: Vec::new(),
+        }
+    }
+
+    /// The default Amazon Linux image for an architecture.
+    pub fn default_image(&self, arch: Architecture) -> Option<&Image> {
+        self.images.iter().find(|i| i.architecture == arch)
+    }
+
+    /// Adds an instance as the quest's starting world describes it.
+    /// Fails with EC2's error if the type is unknown or the image's
+    /// architecture does not match the type's.
+    pub fn launch(&mut self, env: &mut Env, spec: LaunchSpec) -> Result<&Instance, AwsError> {
+        let ty = catalogue().instance_type(&spec.instance_type).ok_or_else(|| {
+            AwsError::new(
+                "InvalidParameterValue",
+                format!("Invalid value '{}' for InstanceType.", spec.instance_type),
+            )
+        })?;
+        let image = match &spec.image_id {
+            Some(id) => self.images.iter().find(|i| &i.image_id == id).ok_or_else(|| {
+                AwsError::new("InvalidAMIID.NotFound", format!("The image id '[{id}]' does not exist"))
+            })?,
+            None => self.default_image(ty.architecture).ok_or_else(|| {
+                AwsError::new("InvalidAMIID.NotFound", "No default image for this architecture")
+            })?,
+        };
+        if image.architecture != ty.architecture {
+            return Err(AwsError::new(
+                "InvalidParameterValue",
+                format!(
+                    "The architecture '{}' of the specified instance type does not match the \
+                     architecture '{}' of the specified AMI. Specify an instance type and an AMI \
+                     that have matching architectures, and try again.",
+                    ty.architecture.as_str(),
+                    image.architecture.as_str()
+                ),
+            ));
+        }
+        let image_id = image.image_id.clone();
+
+        let instance_id = match spec.instance_id {
+            Some(id) => id,
+            None => format!("i-{}", env.hex_id(17)),
+        };
+        if self.instances.iter().any(|i| i.instance_id == instance_id) {
+            return Err(AwsError::new(
+                "InvalidInstanceID.Duplicate",
+                format!("The instance ID '{instance_id}' already exists"),
+            ));
+        }
+        let n = self.instances.len();
+        let instance = Instance {
+            instance_id,
+            instance_type: spec.instance_type,
+            image_id,
+            state: spec.state,
+            state_since: env.now() as i64,
+            state_transition_reason: String::new(),
+            launch_time: spec.launch_time,
+            private_ip_address: format!("10.0.{}.{}", 1 + n / 200, 10 + n % 200),
+            availability_zone: spec.availability_zone,
+            subnet_id: "subnet-0a1b2c3d4e5f67890".to_string(),
+            vpc_id: "vpc-0123456789abcdef0".to_string(),
+            reservation_id: format!("r-{}", env.hex_id(17)),
+            tags: spec.tags,
+            workload: spec.workload,
+            cpu_utilization: 0.0,
+        };
+        self.instances.push(instance);
+        Ok(&self.instances[n])
+    }
+
+    /// Instances matching every filter and, if given, the listed ids.
+    /// Fails like EC2 for an unknown filter name or an unknown id.
+    pub fn describe_instances(
+        &self,
+        now: u64,
+        ids: &[String],
+        filters: &[Filter],
+    ) -> Result<Vec<&Instance>, AwsError> {
+        for filter in filters {
+            let known = INSTANCE_FILTERS.contains(&filter.name.as_str()) || filter.name.starts_with("tag:");
+            if !known {
+                return Err(AwsError::new(
+                    "InvalidParameterValue",
+                    format!("The filter '{}' is invalid", filter.name),
+                ));
+            }
+        }
+        self.check_ids(ids)?;
+        Ok(self
+            .visible(now)
+            .filter(|i| ids.is_empty() || ids.contains(&i.instance_id))
+            .filter(|i| {
+                let arch = arch_of(&i.instance_type);
+                filters.iter().all(|f| i.passes(f, arch))
+            })
+            .collect())
+    }
+
+    /// Starts stopped instances. Returns (id, previous, current) states.
+    pub fn start_instances(&mut self, env: &mut Env, ids: &[String]) -> Result<Vec<StateChange>, AwsError> {
+        self.check_ids(ids)?;
+        for id in ids {
+            let instance = self.find(id)?;
+            if matches!(instance.state, InstanceState::ShuttingDown | InstanceState::Terminated) {
+                return Err(incorrect_state(id, "started"));
+            }
+        }
+        Ok(self.change_states(env, ids, |state| match state {
+            InstanceState::Stopped => Some((InstanceState::Pending, "User initiated")),
+            _ => None,
+        }))
+    }
+
+    /// Stops running instances.
+    pub fn stop_instances(&mut self, env: &mut Env, ids: &[String]) -> Result<Vec<StateChange>, AwsError> {
+        self.check_ids(ids)?;
+        for id in ids {
+            let instance = self.find(id)?;
+            if matches!(instance.state, InstanceState::ShuttingDown | InstanceState::Terminated) {
+                return Err(incorrect_state(id, "stopped"));
+            }
+        }
+        Ok(self.change_states(env, ids, |state| match state {
+            InstanceState::Pending | InstanceState::Running => {
+                Some((InstanceState::Stopping, "User initiated"))
+            }
+            _ => None,
+        }))
+    }
+
+    /// Terminates instances in any state but terminated.
+    pub fn terminate_instances(&mut self, env: &mut Env, ids: &[String]) -> Result<Vec<StateChange>, AwsError> {
+        self.check_ids(ids)?;
+        Ok(self.change_states(env, ids, |state| match state {
+            InstanceState::ShuttingDown | InstanceState::Terminated => None,
+            _ => Some((InstanceState::ShuttingDown, "User initiated")),
+        }))
+    }
+
+    /// Moves instances through their timed transitions and reports load,
+    /// metrics and cost for one tick.
+    pub fn step(&mut self, env: &mut Env) {
+        let now = env.now() as i64;
+        for instance in &mut self.instances {
+            let elapsed = (now - instance.state_since).max(0) as u64;
+            let next = match instance.state {
+                InstanceState::Pending if elapsed >= BOOT_SECONDS => Some(InstanceState::Running),
+                InstanceState::Stopping if elapsed >= STOP_SECONDS => Some(InstanceState::Stopped),
+                InstanceState::ShuttingDown if elapsed >= TERMINATE_SECONDS => {
+                    Some(InstanceState::Terminated)
+                }
+                _ => None,
+            };
+            if let Some(state) = next {
+                env.events.push(
+                    env.clock.now(),
+                    "EC2",
+                    format!("Instance {} is now {}", instance.instance_id, state.name()),
+                );
+                if state != InstanceState::Running {
+                    instance.state_transition_reason =
+                        format!("User initiated ({} GMT)", format_iso8601(env.unix_now()).replace("+00:00", ""));
+                }
+                instance.state = state;
+                instance.state_since = now;
+            }
+
+            instance.cpu_utilization = match instance.state {
+                InstanceState::Running => {
+                    let noise = (env.rng.random::<f64>() * 2.0 - 1.0) * instance.workload.jitter;
+                    (instance.workload.base + noise).clamp(0.0, 100.0)
+                }
+                _ => 0.0,
+            };
+            if instance.state.is_billed() {
+                if let Some(ty) = catalogue().instance_type(&instance.instance_type) {
+                    let rate = instance_rate(ty, instance.cpu_utilization / 100.0, &env.region);
+                    env.ledger.accrue(&instance.instance_id, &instance.instance_type, rate);
+                }
+            }
+            if instance.state == InstanceState::Running {
+                let dims = [("InstanceId", instance.instance_id.as_str())];
+                env.metrics.put("AWS/EC2", "CPUUtilization", &dims, "Percent", env.clock.now(), instance.cpu_utilization);
+            }
+        }
+
+    }
+
+    /// Instances as `DescribeInstances` sees them at `now`: terminated ones
+    /// drop out an hour after terminating, though the world keeps them so
+    /// that objectives can still tell what happened to them.
+    pub fn visible(&self, now: u64) -> impl Iterator<Item = &Instance> {
+        let cutoff = now as i64 - TERMINATED_VISIBLE_SECONDS as i64;
+        self.instances.iter().filter(move |i| i.state != InstanceState::Terminated || i.state_since > cutoff)
+    }
+
+    fn find(&self, id: &str) -> Result<&Instance, AwsError> {
+        self.instances.iter().find(|i| i.instance_id == id).ok_or_else(|| not_found(&[id]))
+    }
+
+    /// Fails like EC2 if any id is malformed or unknown, naming all of them.
+    fn check_ids(&self, ids: &[String]) -> Result<(), AwsError> {
+        if let Some(bad) = ids.iter().find(|id| !is_instance_id(id)) {
+            return Err(AwsError::new("InvalidInstanceID.Malformed", format!("Invalid id: \"{bad}\"")));
+        }
+        let missing: Vec<&str> = ids
+            .iter()
+            .filter(|id| !self.instances.iter().any(|i| &i.instance_id == *id))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(not_found(&missing))
+        }
+    }
+
+    fn change_states(
+        &mut self,
+        env: &mut Env,
+        ids: &[String],
+        transition: impl Fn(InstanceState) -> Option<(InstanceState, &'static str)>,
+    ) -> Vec<StateChange> {
+        let now = env.now() as i64;
+        let mut changes = Vec::new();
+        for id in ids {
+            let Some(instance) = self.instances.iter_mut().find(|i| &i.instance_id == id) else {
+                continue;
+            };
+            let previous = instance.state;
+            if let Some((state, _reason)) = transition(previous) {
+                instance.state = state;
+                instance.state_since = now;
+                env.events.push(env.clock.now(), "EC2", format!("Instance {id} is {}", state.name()));
+            }
+            changes.push(StateChange { instance_id: id.clone(), previous, current: instance.state });
+        }
+        changes
+    }
+}
+
+/// One instance's move from one state to another, as the start, stop and
+/// terminate operations report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChange {
+    pub instance_id: String,
+    pub previous: InstanceState,
+    pub current: InstanceState,
+}
+
+impl StateChange {
+    /// AWS's JSON for one entry of `StartingInstances` and its siblings.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "CurrentState": state_json(self.current),
+            "InstanceId": self.instance_id,
+            "PreviousState": state_json(self.previous),
+        })
+    }
+}
+
+fn state_json(state: InstanceState) -> Value {
+    json!({ "Code": state.code(), "Name": state.name() })
+}
+
+/// Whether `id` has the shape of an instance id: `i-` and 8 or 17 hex digits.
+pub fn is_instance_id(id: &str) -> bool {
+    id.strip_prefix("i-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+fn arch_of(instance_type: &str) -> Architecture {
+    catalogue().instance_type(instance_type).map_or(Architecture::X86_64, |t| t.architecture)
+}
+
+fn not_found(ids: &[&str]) -> AwsError {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
+    let message = match quoted.as_slice() {
+        [one] => format!("The instance ID {one} does not exist"),
+        many => format!("The instance IDs {} do not exist", many.join(", ")),
+    };
+    AwsError::new("InvalidInstanceID.NotFound", message)
+}
+
+fn incorrect_state(id: &str, action: &str) -> AwsError {
+    AwsError::new(
+        "IncorrectInstanceState",
+        format!("The instance '{id}' is not in a state from which it can be {action}."),
+    )
+}
+
+/// AWS's JSON for a reservation of instances, as `DescribeInstances`
+/// returns it.
+pub fn reservations_json(ec2: &Ec2, instances: &[&Instance]) -> Value {
+    let mut reservations: Vec<(String, Vec<Value>)> = Vec::new();
+    for instance in instances {
+        let entry = instance_json(instance);
+        match reservations.iter_mut().find(|(id, _)| *id == instance.reservation_id) {
+            Some((_, list)) => list.push(entry),
+            None => reservations.push((instance.reservation_id.clone(), vec![entry])),
+        }
+    }
+    let reservations: Vec<Value> = reservations
+        .into_iter()
+        .map(|(id, list)| {
+            json!({ "Groups": [], "Instances": list, "OwnerId": ec2.owner_id, "ReservationId": id })
+        })
+        .collect();
+    json!({ "Reservations": reservations })
+}
+
+fn instance_json(instance: &Instance) -> Value {
+    let ty = catalogue().instance_type(&instance.instance_type);
+    let vcpu = ty.map_or(2, |t| t.vcpu);
+    let arch = arch_of(&instance.instance_type);
+    let threads = if arch == Architecture::Arm64 { 1 } else { 2 };
+    let running = instance.state == InstanceState::Running;
+    let dns = format!("ip-{}.ec2.internal", instance.private_ip_address.replace('.', "-"));
+    let tags: Vec<Value> =
+        instance.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+    json!({
+        "AmiLaunchIndex": 0,
+        "ImageId": instance.image_id,
+        "InstanceId": instance.instance_id,
+        "InstanceType": instance.instance_type,
+        "LaunchTime": format_iso8601(instance.launch_time),
+        "Monitoring": { "State": "enabled" },
+        "Placement": {
+            "AvailabilityZone": instance.availability_zone,
+            "GroupName": "",
+            "Tenancy": "default"
+        },
+        "PrivateDnsName": if instance.state == InstanceState::Terminated { String::new() } else { dns },
+        "PrivateIpAddress": instance.private_ip_address,
+        "ProductCodes": [],
+        "PublicDnsName": "",
+        "State": state_json(instance.state),
+        "StateTransitionReason": if running { "" } else { instance.state_transition_reason.as_str() },
+        "SubnetId": instance.subnet_id,
+        "VpcId": instance.vpc_id,
+        "Architecture": arch.as_str(),
+        "RootDeviceName": "/dev/xvda",
+        "RootDeviceType": "ebs",
+        "Tags": tags,
+        "VirtualizationType": "hvm",
+        "CpuOptions": { "CoreCount": (vcpu / threads).max(1), "ThreadsPerCore": threads },
+        "PlatformDetails": "Linux/UNIX",
+    })
+}

@@ -1,0 +1,137 @@
+//! The simulated cloud: every service of one account in one region, one
+//! clock and one seeded random generator.
+//!
+//! All randomness in the simulation is drawn from the world's ChaCha8
+//! generator, seeded from the quest, and every transcendental function goes
+//! through `libm`; with integer time and ordered collections, the same seed
+//! and the same commands give bit-identical worlds natively and in wasm32.
+
+use rand::SeedableRng;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::events::EventLog;
+use crate::ledger::{Ledger, Rate};
+use crate::services::cloudwatch::Metrics;
+use crate::services::ec2::Ec2;
+
+/// The account id every resource belongs to.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// One API call as CloudTrail would record it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiCall {
+    pub time: u64,
+    /// `ec2`, `cloudwatch` ...
+    pub service: String,
+    /// AWS's operation name: `DescribeInstances`.
+    pub operation: String,
+    /// The error code, if the call failed.
+    pub error_code: Option<String>,
+}
+
+/// What every service shares: time, randomness, the region, and the
+/// records that services write into.
+#[derive(Debug, Serialize)]
+pub struct Env {
+    pub clock: Clock,
+    /// Unix seconds of simulated second 0.
+    pub start_unix: i64,
+    pub region: String,
+    #[serde(skip)]
+    pub rng: ChaCha8Rng,
+    pub events: EventLog,
+    pub ledger: Ledger,
+    pub metrics: Metrics,
+    pub api_calls: Vec<ApiCall>,
+}
+
+impl Env {
+    /// Seconds since the quest started.
+    pub fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// The current instant as Unix seconds.
+    pub fn unix_now(&self) -> i64 {
+        self.start_unix + self.now() as i64
+    }
+
+    /// `digits` random lowercase hex digits, for resource ids.
+    pub fn hex_id(&mut self, digits: usize) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        (0..digits).map(|_| HEX[self.rng.random_range(0..16usize)] as char).collect()
+    }
+
+    /// Records an API call for CloudTrail-style objectives.
+    pub fn record_call(&mut self, service: &str, operation: &str, error_code: Option<&str>) {
+        self.api_calls.push(ApiCall {
+            time: self.now(),
+            service: service.to_string(),
+            operation: operation.to_string(),
+            error_code: error_code.map(str::to_string),
+        });
+    }
+}
+
+/// The whole simulated cloud.
+#[derive(Debug, Serialize)]
+pub struct World {
+    pub seed: u64,
+    pub env: Env,
+    pub ec2: Ec2,
+}
+
+impl World {
+    /// An empty account in `region`, with simulated second 0 at
+    /// `start_unix`.
+    pub fn new(seed: u64, region: &str, start_unix: i64) -> Self {
+        World {
+            seed,
+            env: Env {
+                clock: Clock::default(),
+                start_unix,
+                region: region.to_string(),
+                rng: ChaCha8Rng::seed_from_u64(seed),
+                events: EventLog::default(),
+                ledger: Ledger::default(),
+                metrics: Metrics::default(),
+                api_calls: Vec::new(),
+            },
+            ec2: Ec2::new(ACCOUNT_ID),
+        }
+    }
+
+    /// Seconds since the quest started.
+    pub fn now(&self) -> u64 {
+        self.env.now()
+    }
+
+    /// Runs one tick: every service steps, then time moves on.
+    pub fn tick(&mut self) {
+        self.env.ledger.begin_tick();
+        self.ec2.step(&mut self.env);
+        self.env.clock.advance_tick();
+    }
+
+    /// Cost and CO2e per hour of everything running now.
+    pub fn rate(&self) -> Rate {
+        self.env.ledger.rate()
+    }
+
+    /// A short fingerprint of the whole state, equal on every platform for
+    /// the same seed and commands: FNV-1a over the state's JSON.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!("{:016x}", fnv1a(json.as_bytes()))
+    }
+}
+
+/// 64-bit FNV-1a hash.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
