@@ -375,7 +375,7 @@ impl Ec2 {
                 );
                 if state != InstanceState::Running {
                     instance.state_transition_reason =
-                        format!("User initiated ({} GMT)", format_iso8601(env.unix_now()).replace("+00:00", ""));
+                        format!("User initiated ({} GMT)", format_iso8601(env.unix_now()).replace("+00:00", "").replacen('T', " ", 1));
                 }
                 instance.state = state;
                 instance.state_since = now;
