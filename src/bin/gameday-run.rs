@@ -9,172 +9,185 @@
 //! - `gameday-run digest QUEST LOG` prints the state fingerprint after a
 //!   replay, to compare runs across machines and browsers.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::Instant;
+// The runner is a native tool; a wasm32 test build of this package gets an
+// empty binary instead.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-use clap::{Parser, Subcommand};
-use gameday::clock::format_duration;
-use gameday::quest::{Quest, Session};
-
-#[derive(Parser)]
-#[command(name = "gameday-run", version, about = "Check, replay and measure GameDay Sandbox quests")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    runner::main()
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Validate every quest file and replay each reference solution.
-    Check {
-        #[arg(default_value = "quests")]
-        dir: PathBuf,
-    },
-    /// Replay a command log against a quest, printing everything.
-    Play { quest: PathBuf, log: PathBuf },
-    /// Simulated hours per wall second for a quest's world.
-    Bench {
-        #[arg(default_value = "quests/00-tutorial.toml")]
-        quest: PathBuf,
-        /// Simulated hours to run.
-        #[arg(long, default_value_t = 24)]
-        hours: u64,
-    },
-    /// Print the state fingerprint after replaying a log.
-    Digest { quest: PathBuf, log: PathBuf },
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod runner {
+    use std::fs;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use std::time::Instant;
 
-fn main() -> ExitCode {
-    let result = match Cli::parse().command {
-        Command::Check { dir } => check(&dir),
-        Command::Play { quest, log } => play(&quest, &log),
-        Command::Bench { quest, hours } => bench(&quest, hours),
-        Command::Digest { quest, log } => digest(&quest, &log),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("gameday-run: {message}");
-            ExitCode::FAILURE
-        }
+    use clap::{Parser, Subcommand};
+    use gameday::clock::format_duration;
+    use gameday::quest::{Quest, Session};
+
+    #[derive(Parser)]
+    #[command(name = "gameday-run", version, about = "Check, replay and measure GameDay Sandbox quests")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
     }
-}
 
-fn load(path: &Path) -> Result<Quest, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Quest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
-}
-
-fn read_log(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn check(dir: &Path) -> Result<(), String> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("{}: no quest files (*.toml)", dir.display()));
+    #[derive(Subcommand)]
+    enum Command {
+        /// Validate every quest file and replay each reference solution.
+        Check {
+            #[arg(default_value = "quests")]
+            dir: PathBuf,
+        },
+        /// Replay a command log against a quest, printing everything.
+        Play { quest: PathBuf, log: PathBuf },
+        /// Simulated hours per wall second for a quest's world.
+        Bench {
+            #[arg(default_value = "quests/00-tutorial.toml")]
+            quest: PathBuf,
+            /// Simulated hours to run.
+            #[arg(long, default_value_t = 24)]
+            hours: u64,
+        },
+        /// Print the state fingerprint after replaying a log.
+        Digest { quest: PathBuf, log: PathBuf },
     }
-    let mut failures = 0;
-    for file in &files {
-        match check_one(file) {
-            Ok(summary) => println!("ok    {}  {summary}", file.display()),
+
+    pub fn main() -> ExitCode {
+        let result = match Cli::parse().command {
+            Command::Check { dir } => check(&dir),
+            Command::Play { quest, log } => play(&quest, &log),
+            Command::Bench { quest, hours } => bench(&quest, hours),
+            Command::Digest { quest, log } => digest(&quest, &log),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
-                failures += 1;
-                println!("FAIL  {message}");
+                eprintln!("gameday-run: {message}");
+                ExitCode::FAILURE
             }
         }
     }
-    match failures {
-        0 => Ok(()),
-        n => Err(format!("{n} of {} quest files failed", files.len())),
+
+    fn load(path: &Path) -> Result<Quest, String> {
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Quest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
     }
-}
 
-fn check_one(file: &Path) -> Result<String, String> {
-    let quest = load(file)?;
-    let (session, outputs) = Session::replay(quest, session_solution(file)?.as_str())
-        .map_err(|e| format!("{}: solution.log {e}", file.display()))?;
-    if !session.completed() {
-        let open: Vec<&str> =
-            session.objectives().iter().filter(|o| !o.ok).map(|o| o.id.as_str()).collect();
-        return Err(format!(
-            "{}: the reference solution does not complete the quest; not met: {}",
-            file.display(),
-            open.join(", ")
-        ));
+    fn read_log(path: &Path) -> Result<String, String> {
+        fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
     }
-    let errors = outputs.iter().filter(|o| o.reply.is_error).count();
-    Ok(format!(
-        "{} commands, {errors} errors, score {}, at {}",
-        session.command_count(),
-        session.score(),
-        format_duration(session.now())
-    ))
-}
 
-fn session_solution(file: &Path) -> Result<String, String> {
-    Ok(load(file)?.solution.log.into_inner())
-}
-
-fn play(quest: &Path, log: &Path) -> Result<(), String> {
-    let quest = load(quest)?;
-    let title = quest.title.clone();
-    let (session, outputs) = Session::replay(quest, &read_log(log)?).map_err(|e| format!("{}: {e}", log.display()))?;
-    println!("# {title}");
-    for out in &outputs {
-        println!("$ {}", out.source);
-        if !out.reply.text.is_empty() {
-            println!("{}", out.reply.text);
+    fn check(dir: &Path) -> Result<(), String> {
+        let mut files: Vec<PathBuf> = fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(format!("{}: no quest files (*.toml)", dir.display()));
         }
-        if let Some(hint) = &out.reply.hint {
-            println!("hint: {hint}");
+        let mut failures = 0;
+        for file in &files {
+            match check_one(file) {
+                Ok(summary) => println!("ok    {}  {summary}", file.display()),
+                Err(message) => {
+                    failures += 1;
+                    println!("FAIL  {message}");
+                }
+            }
+        }
+        match failures {
+            0 => Ok(()),
+            n => Err(format!("{n} of {} quest files failed", files.len())),
         }
     }
-    println!("\n# Objectives");
-    for o in session.objectives() {
-        let mark = if o.ok { "x" } else { " " };
-        let kind = if o.guard { " (guard)" } else { "" };
-        println!("[{mark}] {}{kind}", o.title);
-    }
-    println!("\n# Score events");
-    for e in session.score_events() {
-        println!("{:>8}  {:+5}  {}", format_duration(e.time), e.points, e.message);
-    }
-    let rate = session.world().rate();
-    println!(
-        "\n# Final\nscore {}\ncompleted {}\ncommands {}\ncost ${:.4}/h, {:.1} g CO2e/h",
-        session.score(),
-        session.completed(),
-        session.command_count(),
-        rate.cost_usd_per_hour,
-        rate.co2e_g_per_hour
-    );
-    Ok(())
-}
 
-fn bench(quest: &Path, hours: u64) -> Result<(), String> {
-    let quest = load(quest)?;
-    let mut session = Session::new(quest);
-    let from = session.now();
-    let started = Instant::now();
-    session.run_until(from + hours * 3600);
-    let wall = started.elapsed().as_secs_f64();
-    println!(
-        "simulated {hours} h in {wall:.3} s wall: {:.0} simulated hours per wall second (native)",
-        hours as f64 / wall.max(1e-9)
-    );
-    Ok(())
-}
+    fn check_one(file: &Path) -> Result<String, String> {
+        let quest = load(file)?;
+        let (session, outputs) = Session::replay(quest, session_solution(file)?.as_str())
+            .map_err(|e| format!("{}: solution.log {e}", file.display()))?;
+        if !session.completed() {
+            let open: Vec<&str> =
+                session.objectives().iter().filter(|o| !o.ok).map(|o| o.id.as_str()).collect();
+            return Err(format!(
+                "{}: the reference solution does not complete the quest; not met: {}",
+                file.display(),
+                open.join(", ")
+            ));
+        }
+        let errors = outputs.iter().filter(|o| o.reply.is_error).count();
+        Ok(format!(
+            "{} commands, {errors} errors, score {}, at {}",
+            session.command_count(),
+            session.score(),
+            format_duration(session.now())
+        ))
+    }
 
-fn digest(quest: &Path, log: &Path) -> Result<(), String> {
-    let (session, _) = Session::replay(load(quest)?, &read_log(log)?).map_err(|e| e.to_string())?;
-    println!("{}", session.digest());
-    Ok(())
+    fn session_solution(file: &Path) -> Result<String, String> {
+        Ok(load(file)?.solution.log.into_inner())
+    }
+
+    fn play(quest: &Path, log: &Path) -> Result<(), String> {
+        let quest = load(quest)?;
+        let title = quest.title.clone();
+        let (session, outputs) = Session::replay(quest, &read_log(log)?).map_err(|e| format!("{}: {e}", log.display()))?;
+        println!("# {title}");
+        for out in &outputs {
+            println!("$ {}", out.source);
+            if !out.reply.text.is_empty() {
+                println!("{}", out.reply.text);
+            }
+            if let Some(hint) = &out.reply.hint {
+                println!("hint: {hint}");
+            }
+        }
+        println!("\n# Objectives");
+        for o in session.objectives() {
+            let mark = if o.ok { "x" } else { " " };
+            let kind = if o.guard { " (guard)" } else { "" };
+            println!("[{mark}] {}{kind}", o.title);
+        }
+        println!("\n# Score events");
+        for e in session.score_events() {
+            println!("{:>8}  {:+5}  {}", format_duration(e.time), e.points, e.message);
+        }
+        let rate = session.world().rate();
+        println!(
+            "\n# Final\nscore {}\ncompleted {}\ncommands {}\ncost ${:.4}/h, {:.1} g CO2e/h",
+            session.score(),
+            session.completed(),
+            session.command_count(),
+            rate.cost_usd_per_hour,
+            rate.co2e_g_per_hour
+        );
+        Ok(())
+    }
+
+    fn bench(quest: &Path, hours: u64) -> Result<(), String> {
+        let quest = load(quest)?;
+        let mut session = Session::new(quest);
+        let from = session.now();
+        let started = Instant::now();
+        session.run_until(from + hours * 3600);
+        let wall = started.elapsed().as_secs_f64();
+        println!(
+            "simulated {hours} h in {wall:.3} s wall: {:.0} simulated hours per wall second (native)",
+            hours as f64 / wall.max(1e-9)
+        );
+        Ok(())
+    }
+
+    fn digest(quest: &Path, log: &Path) -> Result<(), String> {
+        let (session, _) = Session::replay(load(quest)?, &read_log(log)?).map_err(|e| e.to_string())?;
+        println!("{}", session.digest());
+        Ok(())
+    }
 }
