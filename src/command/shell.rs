@@ -8,7 +8,7 @@
 //! separate commands. One leniency: a backslash followed only by spaces
 //! before the newline also continues the line, since pasted commands often
 //! carry such trailing spaces. Variables, globbing, pipes and redirection are
-//! not shell features this terminal has; `|`, `>` and `<` are refused with
+//! not shell features this terminal has; `|`, `&`, `>` and `<` are refused with
 //! a hint rather than taken literally.
 
 use std::fmt;
@@ -36,7 +36,7 @@ impl fmt::Display for ShellError {
                 write!(f, "bash: unexpected EOF while looking for matching `{q}'")
             }
             ShellError::Unsupported(c) => {
-                write!(f, "bash: `{c}': pipes and redirection are not available in this terminal")
+                write!(f, "bash: `{c}': pipes, redirection and background jobs are not available in this terminal")
             }
         }
     }
@@ -158,7 +158,7 @@ pub fn split_commands(input: &str) -> Result<Vec<Command>, ShellError> {
                 }
                 source.clear();
             }
-            '|' | '>' | '<' => return Err(ShellError::Unsupported(c)),
+            '|' | '>' | '<' | '&' => return Err(ShellError::Unsupported(c)),
             c if c.is_whitespace() => {
                 finish_word(&mut words, &mut word, &mut in_word);
                 source.push(' ');
@@ -249,6 +249,7 @@ mod tests {
         assert_eq!(split_commands("echo 'oops"), Err(ShellError::UnclosedQuote('\'')));
         assert_eq!(split_commands("echo \"oops"), Err(ShellError::UnclosedQuote('"')));
         assert_eq!(split_commands("aws ec2 x | jq"), Err(ShellError::Unsupported('|')));
+        assert_eq!(split_commands("a && b"), Err(ShellError::Unsupported('&')));
         assert_eq!(words("echo '|'"), vec![vec!["echo", "|"]]);
     }
 

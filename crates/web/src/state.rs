@@ -1,0 +1,521 @@
+//! All of the app's state, and the one place where it changes.
+//!
+//! [`AppState`] is reduced by [`Action`]s, values that say what the player
+//! did (typed a command, pressed a speed button) or that wall time passed.
+//! The simulation itself lives in a [`Session`]; the reducer only calls
+//! into it and keeps what the screen needs beyond it: the terminal's
+//! scrollback, the input line, hints already revealed. Views read this
+//! state and dispatch actions; they compute no game logic.
+
+use std::cell::{Ref, RefCell, RefMut};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gameday::clock::Speed;
+use gameday::command::complete::{complete, complete_line};
+use gameday::command::Executed;
+use gameday::ledger::Rate;
+use gameday::quest::Session;
+use gameday::world::ACCOUNT_ID;
+use yew::Reducible;
+
+use crate::quests::{load_all, QuestEntry};
+
+/// Lines the terminal keeps; older ones scroll away for good.
+pub const MAX_SCROLLBACK: usize = 1_000;
+
+/// Something the player did, or wall time passing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Start the quest at this index of [`AppState::quests`].
+    PickQuest(usize),
+    /// Leave the quest in play (its progress is dropped) for the picker.
+    BackToPicker,
+    /// The input line now reads this.
+    EditInput(String),
+    /// Run this line in the terminal.
+    RunCommand(String),
+    /// ArrowUp: the previous command of the history.
+    HistoryPrev,
+    /// ArrowDown: the next command, or back to what was being typed.
+    HistoryNext,
+    /// Tab on this line: complete its last word.
+    Complete(String),
+    /// This many wall milliseconds passed.
+    Tick(u64),
+    SetSpeed(Speed),
+    /// Skip this many simulated seconds ahead.
+    Skip(u64),
+    /// Reveal the next hint for the objective with this id.
+    TakeHint(String),
+}
+
+/// One entry of the terminal's scrollback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TermLine {
+    /// What was typed, shown after a `$ ` prompt.
+    Command(String),
+    Output(String),
+    Error(String),
+    /// A tip for the learner, shown apart from the tool's words.
+    Hint(String),
+    /// A message from the terminal itself.
+    Info(String),
+}
+
+/// The play session, shared between state snapshots. Its `version` grows
+/// whenever the session changed, which is what views compare.
+#[derive(Clone, Debug)]
+pub struct SessionHandle {
+    cell: Rc<RefCell<Session>>,
+    version: u64,
+}
+
+impl PartialEq for SessionHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.cell, &other.cell) && self.version == other.version
+    }
+}
+
+impl SessionHandle {
+    fn new(session: Session) -> Self {
+        SessionHandle {
+            cell: Rc::new(RefCell::new(session)),
+            version: 0,
+        }
+    }
+
+    /// The session to read, or `None` in the (unexpected) case that it is
+    /// being changed right now; views then render nothing rather than panic.
+    pub fn read(&self) -> Option<Ref<'_, Session>> {
+        self.cell.try_borrow().ok()
+    }
+
+    fn write(&self) -> Option<RefMut<'_, Session>> {
+        self.cell.try_borrow_mut().ok()
+    }
+}
+
+/// The terminal: scrollback, the line being typed, history and completion.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Terminal {
+    pub lines: Rc<Vec<TermLine>>,
+    /// Lines dropped from the top so far (scrolled away or cleared); the
+    /// first of `lines` is line number `dropped`, a stable key for views.
+    pub dropped: u64,
+    pub input: String,
+    /// Completion candidates to show, when Tab found several.
+    pub completions: Vec<String>,
+    /// Position in the history while walking it with the arrow keys.
+    history_cursor: Option<usize>,
+    /// What was typed before the history walk started.
+    draft: String,
+}
+
+impl Terminal {
+    fn push(&mut self, line: TermLine) {
+        let lines = Rc::make_mut(&mut self.lines);
+        lines.push(line);
+        if lines.len() > MAX_SCROLLBACK {
+            let extra = lines.len() - MAX_SCROLLBACK;
+            lines.drain(..extra);
+            self.dropped += extra as u64;
+        }
+    }
+
+    fn show(&mut self, executed: Vec<Executed>, typed: &str) {
+        if executed.is_empty() {
+            self.push(TermLine::Command(typed.trim().to_string()));
+        }
+        for Executed { source, reply } in executed {
+            if reply.clear {
+                self.dropped += self.lines.len() as u64;
+                self.lines = Rc::default();
+                continue;
+            }
+            self.push(TermLine::Command(source));
+            if !reply.text.is_empty() {
+                let text = reply.text.trim_end().to_string();
+                self.push(if reply.is_error {
+                    TermLine::Error(text)
+                } else {
+                    TermLine::Output(text)
+                });
+            }
+            if let Some(hint) = reply.hint {
+                self.push(TermLine::Hint(hint));
+            }
+        }
+    }
+
+    fn set_input(&mut self, input: String) {
+        self.input = input;
+        self.completions.clear();
+    }
+}
+
+/// A quest in play and what the screen keeps around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Play {
+    /// Index into [`AppState::quests`].
+    pub quest_index: usize,
+    pub session: SessionHandle,
+    /// Cost and CO2e per hour when the player took over, after warm-up.
+    pub start_rate: Rate,
+    pub terminal: Terminal,
+    /// Hints revealed so far, by objective id, in the order taken.
+    pub hints: Rc<BTreeMap<String, Vec<String>>>,
+    /// Why the last hint request gave nothing, if it did.
+    pub hint_notice: Option<String>,
+}
+
+/// Everything the app shows.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub quests: Rc<Vec<QuestEntry>>,
+    /// The quest in play; `None` shows the picker.
+    pub play: Option<Play>,
+    /// Grows with every action that changed anything.
+    pub generation: u64,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation
+    }
+}
+
+impl AppState {
+    /// Loads the embedded quests; starts the one whose id is `start`, if
+    /// any (a kiosk or a test can open a quest straight from the URL).
+    pub fn new(start: Option<&str>) -> Self {
+        let quests = load_all();
+        let index = start.and_then(|id| quests.iter().position(|q| q.id() == Some(id)));
+        let mut state = AppState {
+            quests: Rc::new(quests),
+            play: None,
+            generation: 0,
+        };
+        if let Some(index) = index {
+            state.apply(Action::PickQuest(index));
+        }
+        state
+    }
+
+    /// Carries out `action`; returns whether anything changed.
+    fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::PickQuest(index) => self.pick(index),
+            Action::BackToPicker => self.play.take().is_some(),
+            other => match self.play.as_mut() {
+                Some(play) => play.apply(other),
+                None => false,
+            },
+        }
+    }
+
+    fn pick(&mut self, index: usize) -> bool {
+        let Some(Ok(quest)) = self.quests.get(index).map(|q| &q.quest) else {
+            return false;
+        };
+        let session = Session::new(quest.clone());
+        let start_rate = session.world().rate();
+        let mut terminal = Terminal::default();
+        terminal.push(TermLine::Info(format!(
+            "Signed in to AWS account {ACCOUNT_ID}, region {}. Type help to list commands.",
+            session.world().env.region
+        )));
+        self.play = Some(Play {
+            quest_index: index,
+            session: SessionHandle::new(session),
+            start_rate,
+            terminal,
+            hints: Rc::default(),
+            hint_notice: None,
+        });
+        true
+    }
+}
+
+impl Play {
+    fn apply(&mut self, action: Action) -> bool {
+        let changed = match action {
+            Action::EditInput(input) => {
+                self.terminal.set_input(input);
+                return true;
+            }
+            Action::HistoryPrev => return self.history_prev(),
+            Action::HistoryNext => return self.history_next(),
+            Action::Complete(line) => return self.complete(line),
+            Action::RunCommand(line) => self.run(line),
+            Action::Tick(wall_ms) => self.tick(wall_ms),
+            Action::SetSpeed(speed) => self.with_session(|s| {
+                let changed = s.speed() != speed;
+                s.set_speed(speed);
+                changed
+            }),
+            Action::Skip(seconds) => self.with_session(|s| {
+                s.skip(seconds);
+                true
+            }),
+            Action::TakeHint(id) => self.take_hint(id),
+            Action::PickQuest(_) | Action::BackToPicker => false,
+        };
+        if changed {
+            self.session.version += 1;
+        }
+        changed
+    }
+
+    /// Runs `f` on the session; `false` if it could not be borrowed.
+    fn with_session(&mut self, f: impl FnOnce(&mut Session) -> bool) -> bool {
+        self.session.write().is_some_and(|mut s| f(&mut s))
+    }
+
+    fn run(&mut self, line: String) -> bool {
+        let Some(executed) = self.session.write().map(|mut s| s.execute(&line)) else {
+            return false;
+        };
+        self.terminal.show(executed, &line);
+        self.terminal.set_input(String::new());
+        self.terminal.history_cursor = None;
+        true
+    }
+
+    fn tick(&mut self, wall_ms: u64) -> bool {
+        self.with_session(|s| {
+            let (before, skipping) = (s.now(), s.skip_progress().is_some());
+            s.advance_wall(wall_ms);
+            s.now() != before || skipping
+        })
+    }
+
+    fn take_hint(&mut self, id: String) -> bool {
+        let Some(result) = self.session.write().map(|mut s| s.take_hint(&id)) else {
+            return false;
+        };
+        match result {
+            Ok(text) => {
+                Rc::make_mut(&mut self.hints)
+                    .entry(id)
+                    .or_default()
+                    .push(text);
+                self.hint_notice = None;
+            }
+            Err(message) => self.hint_notice = Some(message),
+        }
+        true
+    }
+
+    fn history(&self) -> Vec<String> {
+        self.session
+            .read()
+            .map(|s| s.history().to_vec())
+            .unwrap_or_default()
+    }
+
+    fn history_prev(&mut self) -> bool {
+        let history = self.history();
+        let cursor = match self.terminal.history_cursor {
+            _ if history.is_empty() => return false,
+            None => {
+                self.terminal.draft = self.terminal.input.clone();
+                history.len() - 1
+            }
+            Some(at) => at.saturating_sub(1),
+        };
+        self.show_history(&history, Some(cursor))
+    }
+
+    fn history_next(&mut self) -> bool {
+        let history = self.history();
+        match self.terminal.history_cursor {
+            None => false,
+            Some(at) if at + 1 < history.len() => self.show_history(&history, Some(at + 1)),
+            Some(_) => self.show_history(&history, None),
+        }
+    }
+
+    fn show_history(&mut self, history: &[String], cursor: Option<usize>) -> bool {
+        let line = match cursor {
+            Some(at) => history.get(at).cloned().unwrap_or_default(),
+            None => self.terminal.draft.clone(),
+        };
+        self.terminal.history_cursor = cursor;
+        self.terminal.set_input(line);
+        true
+    }
+
+    fn complete(&mut self, line: String) -> bool {
+        let candidates = complete(&line);
+        self.terminal.set_input(complete_line(&line));
+        if candidates.len() > 1 {
+            self.terminal.completions = candidates;
+        }
+        true
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        if next.apply(action) {
+            next.generation += 1;
+            Rc::new(next)
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: &Rc<AppState>, action: Action) -> Rc<AppState> {
+        state.clone().reduce(action)
+    }
+
+    /// The app with the first quest that loads in play.
+    fn playing() -> Rc<AppState> {
+        let state = Rc::new(AppState::new(None));
+        let index = state
+            .quests
+            .iter()
+            .position(|q| q.quest.is_ok())
+            .expect("a quest loads");
+        reduce(&state, Action::PickQuest(index))
+    }
+
+    fn play(state: &AppState) -> &Play {
+        state.play.as_ref().expect("a quest is in play")
+    }
+
+    fn run(state: &Rc<AppState>, line: &str) -> Rc<AppState> {
+        reduce(state, Action::RunCommand(line.to_string()))
+    }
+
+    #[test]
+    fn picking_a_quest_keeps_its_starting_rate() {
+        let state = playing();
+        let play = play(&state);
+        let session = play.session.read().expect("session readable");
+        assert_eq!(play.start_rate, session.world().rate());
+        assert!(matches!(
+            play.terminal.lines.first(),
+            Some(TermLine::Info(_))
+        ));
+    }
+
+    #[test]
+    fn picking_a_missing_quest_changes_nothing() {
+        let state = Rc::new(AppState::new(None));
+        let next = reduce(&state, Action::PickQuest(usize::MAX));
+        assert!(Rc::ptr_eq(&state, &next));
+    }
+
+    #[test]
+    fn commands_echo_then_reply() {
+        let state = run(&playing(), "help");
+        let lines = &play(&state).terminal.lines;
+        assert_eq!(lines.get(1), Some(&TermLine::Command("help".to_string())));
+        assert!(matches!(lines.get(2), Some(TermLine::Output(text)) if text.contains("aws")));
+        assert_eq!(play(&state).terminal.input, "");
+    }
+
+    #[test]
+    fn errors_come_with_their_hint() {
+        let state = run(&playing(), "kubctl get pods");
+        let lines = &play(&state).terminal.lines;
+        assert!(
+            matches!(lines.get(2), Some(TermLine::Error(t)) if t.contains("command not found"))
+        );
+        assert!(matches!(lines.get(3), Some(TermLine::Hint(text)) if text.contains("kubectl")));
+    }
+
+    #[test]
+    fn clear_empties_the_scrollback() {
+        let state = run(&run(&playing(), "help"), "clear");
+        let terminal = &play(&state).terminal;
+        assert!(terminal.lines.is_empty());
+        assert_eq!(terminal.dropped, 3, "keys keep counting past a clear");
+    }
+
+    #[test]
+    fn arrows_walk_the_history_back_to_the_draft() {
+        let mut state = run(&run(&playing(), "help"), "history");
+        state = reduce(&state, Action::EditInput("aws".to_string()));
+        let steps = [
+            (Action::HistoryPrev, "history"),
+            (Action::HistoryPrev, "help"),
+            (Action::HistoryPrev, "help"),
+            (Action::HistoryNext, "history"),
+            (Action::HistoryNext, "aws"),
+        ];
+        for (action, expected) in steps {
+            state = reduce(&state, action.clone());
+            assert_eq!(play(&state).terminal.input, expected, "after {action:?}");
+        }
+        let next = reduce(&state, Action::HistoryNext);
+        assert!(
+            Rc::ptr_eq(&state, &next),
+            "ArrowDown past the draft does nothing"
+        );
+    }
+
+    #[test]
+    fn tab_completes_and_lists_the_candidates() {
+        let state = reduce(&playing(), Action::Complete("aws ec2 descr".to_string()));
+        let terminal = &play(&state).terminal;
+        assert_eq!(terminal.input, "aws ec2 describe-instance");
+        assert!(terminal.completions.len() > 1);
+        let state = reduce(
+            &state,
+            Action::EditInput("aws ec2 describe-instances".to_string()),
+        );
+        assert!(play(&state).terminal.completions.is_empty());
+    }
+
+    #[test]
+    fn paused_ticks_do_not_render() {
+        let state = playing();
+        let next = reduce(&state, Action::Tick(100));
+        assert!(Rc::ptr_eq(&state, &next));
+    }
+
+    #[test]
+    fn running_ticks_move_time() {
+        let state = reduce(&playing(), Action::SetSpeed(Speed::X60));
+        let before = play(&state).session.read().map(|s| s.now());
+        let next = reduce(&state, Action::Tick(1_000));
+        assert!(!Rc::ptr_eq(&state, &next));
+        assert_eq!(
+            play(&next).session.read().map(|s| s.now()),
+            before.map(|t| t + 60)
+        );
+    }
+
+    #[test]
+    fn a_skip_finishes_over_ticks() {
+        let mut state = reduce(&playing(), Action::Skip(86_400));
+        let start = play(&state)
+            .session
+            .read()
+            .map(|s| s.now())
+            .unwrap_or_default();
+        for _ in 0..100 {
+            state = reduce(&state, Action::Tick(100));
+        }
+        let session = play(&state).session.read().expect("session readable");
+        assert_eq!(session.now(), start + 86_400);
+        assert_eq!(session.skip_progress(), None);
+    }
+
+    #[test]
+    fn back_to_picker_drops_the_session() {
+        let state = reduce(&playing(), Action::BackToPicker);
+        assert!(state.play.is_none());
+    }
+}
