@@ -5,10 +5,11 @@
 //! tab completion all come from one table. Parameters take the CLI's forms:
 //! `--flag value`, `--flag=value`, lists as several words, structures in
 //! shorthand or JSON. Global options `--output json|text`, `--region`,
-//! `--no-cli-pager`, `--profile` and `--no-paginate` are understood.
+//! `--no-cli-pager`, `--profile` and `--no-paginate` are understood, and
+//! `--query` filters the response with JMESPath before it is printed.
 //! Errors are worded as the CLI words them: its own usage errors for bad
 //! command lines, `An error occurred (Code) when calling the Op operation`
-//! for service errors. Not modelled yet: `--query`, `--output table`,
+//! for service errors. Not modelled yet: `--output yaml`,
 //! `file://` arguments, pagination tokens.
 
 use std::collections::BTreeMap;
@@ -155,6 +156,7 @@ pub static SERVICES: &[Service] = &[
 /// Options every AWS CLI command accepts, with whether they take a value.
 pub const GLOBAL_OPTIONS: &[(&str, bool)] = &[
     ("--output", true),
+    ("--query", true),
     ("--region", true),
     ("--profile", true),
     ("--no-cli-pager", false),
@@ -230,6 +232,7 @@ fn cli_error(message: impl Into<String>) -> AwsError {
 /// Runs `aws` with the words after it.
 pub fn run(world: &mut World, words: &[String]) -> Reply {
     let mut output = "json".to_string();
+    let mut query: Option<String> = None;
     let mut positional: Vec<&str> = Vec::new();
     let mut rest: Vec<&String> = Vec::new();
     let mut i = 0;
@@ -247,6 +250,7 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
             };
             match (flag, value) {
                 ("--output", Some(v)) => output = v.to_string(),
+                ("--query", Some(v)) => query = Some(v.to_string()),
                 ("--region", Some(v)) if v != world.env.region => {
                     return Reply::error(
                         format!(
@@ -266,8 +270,8 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
         i += 1;
     }
 
-    if !["json", "text"].contains(&output.as_str()) {
-        let message = if ["table", "yaml", "yaml-stream"].contains(&output.as_str()) {
+    if !["json", "text", "table"].contains(&output.as_str()) {
+        let message = if ["yaml", "yaml-stream"].contains(&output.as_str()) {
             format!("aws: error: --output {output} is not available in this simulator yet")
         } else {
             format!(
@@ -277,7 +281,7 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
                  yaml-stream\n\n(got '{output}')"
             )
         };
-        return Reply::error(message, Some("Use --output json or --output text.".into()));
+        return Reply::error(message, Some("Use --output json, text or table.".into()));
     }
 
     let Some(service_name) = positional.first().copied() else {
@@ -314,10 +318,19 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
         );
     }
 
+    let query = match query.as_deref().map(compile_query).transpose() {
+        Ok(query) => query,
+        Err(reply) => return reply,
+    };
+
     match (operation.run)(world, &args) {
         Ok(value) => {
             world.env.record_call(service.name, operation.api, None);
-            Reply::output(render(&value, &output))
+            let value = match &query {
+                Some(q) => apply_query(q, &value),
+                None => value,
+            };
+            Reply::output(render(&value, &output, operation.api))
         }
         Err(err) if err.code == "CLI" => {
             Reply::error(format!("\n{}", err.message), Some(format!("See: aws {} {} help", service.name, operation.name)))
@@ -327,6 +340,46 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
             service_error(operation, &err)
         }
     }
+}
+
+/// Longest `--query` accepted, and deepest nesting of brackets in it: the
+/// JMESPath parser recurses, so a hostile expression must not reach it.
+const MAX_QUERY_LEN: usize = 2_000;
+const MAX_QUERY_DEPTH: usize = 32;
+
+/// Compiles a `--query` expression, or fails with the CLI's words.
+fn compile_query(text: &str) -> Result<jmespath::Expression<'static>, Reply> {
+    let bad = |why: String| {
+        Reply::error(
+            format!("\nBad value for --query {text}: {why}"),
+            Some("--query takes a JMESPath expression, such as Reservations[].Instances[].InstanceId".into()),
+        )
+    };
+    if text.len() > MAX_QUERY_LEN {
+        return Err(bad(format!("the expression is longer than {MAX_QUERY_LEN} characters")));
+    }
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_QUERY_DEPTH {
+            return Err(bad(format!("brackets nest deeper than {MAX_QUERY_DEPTH} levels")));
+        }
+    }
+    jmespath::compile(text).map_err(|e| bad(e.to_string()))
+}
+
+/// Applies a compiled `--query` to a response. A query that fails at run
+/// time (a function given the wrong type) yields `null`, as the CLI prints.
+fn apply_query(query: &jmespath::Expression<'static>, value: &Value) -> Value {
+    query
+        .search(value)
+        .ok()
+        .and_then(|result| serde_json::to_value(&*result).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// `--flag=value` splits into flag and value; other words pass through.
@@ -421,9 +474,12 @@ fn hint_for(code: &str) -> Option<String> {
     Some(hint.to_string())
 }
 
-/// Renders a response as `--output` asks: JSON with four-space indents, or
-/// the CLI's tab-separated text.
-fn render(value: &Value, output: &str) -> String {
+/// Renders a response as `--output` asks: JSON with four-space indents,
+/// the CLI's tab-separated text, or its boxed table.
+fn render(value: &Value, output: &str, api: &str) -> String {
+    if output == "table" {
+        return super::table::render_table(api, value);
+    }
     if output == "text" {
         let mut lines = Vec::new();
         text_lines(None, value, &mut lines);

@@ -11,6 +11,7 @@ pub mod complete;
 mod others;
 pub mod shell;
 pub mod shorthand;
+mod table;
 
 use crate::world::World;
 
