@@ -6,7 +6,9 @@
 //! into a number of ticks here, so that the view never does that arithmetic
 //! itself and the world advances the same way however the time was asked for.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize};
 
 /// Length of one simulation step, in simulated seconds.
 pub const TICK_SECONDS: u64 = 1;
@@ -129,6 +131,44 @@ pub fn parse_duration(text: &str) -> Option<u64> {
         _ => return None,
     };
     value.checked_mul(scale)
+}
+
+/// A length of simulated time in whole seconds, as quest files write it:
+/// an integer (`30`) or a duration string (`"30s"`, `"15m"`, `"4d"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Seconds(pub u64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SecondsVisitor)
+    }
+}
+
+struct SecondsVisitor;
+
+impl de::Visitor<'_> for SecondsVisitor {
+    type Value = Seconds;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("whole seconds or a duration such as \"90s\", \"15m\", \"2h\", \"4d\"")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
+        u64::try_from(v).map(Seconds).map_err(|_| E::custom("a duration cannot be negative"))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+        Ok(Seconds(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Seconds, E> {
+        parse_duration(v).map(Seconds).ok_or_else(|| {
+            E::custom(format!(
+                "invalid duration {v:?}: use whole seconds or a duration such as 90s, 15m, 2h, 4d"
+            ))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ pub struct LedgerEntry {
     pub co2e_g_per_hour: f64,
 }
 
+impl LedgerEntry {
+    fn add_tick(&mut self, rate: Rate) {
+        let hours = TICK_SECONDS as f64 / 3600.0;
+        self.cost_usd += rate.cost_usd_per_hour * hours;
+        self.co2e_g += rate.co2e_g_per_hour * hours;
+        self.cost_usd_per_hour = rate.cost_usd_per_hour;
+        self.co2e_g_per_hour = rate.co2e_g_per_hour;
+    }
+}
+
 /// Costs and emissions of every resource, keyed by resource id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
@@ -59,15 +69,16 @@ impl Ledger {
 
     /// Records that `resource` ran for one tick at `rate`.
     pub fn accrue(&mut self, resource: &str, kind: &str, rate: Rate) {
-        let entry = self.entries.entry(resource.to_string()).or_insert_with(|| LedgerEntry {
-            kind: kind.to_string(),
-            ..LedgerEntry::default()
-        });
-        let hours = TICK_SECONDS as f64 / 3600.0;
-        entry.cost_usd += rate.cost_usd_per_hour * hours;
-        entry.co2e_g += rate.co2e_g_per_hour * hours;
-        entry.cost_usd_per_hour = rate.cost_usd_per_hour;
-        entry.co2e_g_per_hour = rate.co2e_g_per_hour;
+        // Look up before inserting: this runs for every resource every
+        // tick, and only a new resource needs its id copied.
+        match self.entries.get_mut(resource) {
+            Some(entry) => entry.add_tick(rate),
+            None => {
+                let mut fresh = LedgerEntry { kind: kind.to_string(), ..LedgerEntry::default() };
+                fresh.add_tick(rate);
+                self.entries.insert(resource.to_string(), fresh);
+            }
+        }
     }
 
     /// One resource's entry, if it has ever accrued anything.

@@ -6,6 +6,7 @@
 //!
 //! - [`world`]: the simulated cloud, its clock, randomness and ledger.
 //! - [`services`]: the AWS services, each modelling a real one.
+//! - [`consumer`]: the company's queue workers on EC2 instances.
 //! - [`command`]: command lines in, tool output or tool errors out.
 //! - [`quest`]: quest files, objectives, scoring and play sessions.
 
@@ -13,6 +14,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod command;
+pub mod consumer;
 pub mod events;
 pub mod ledger;
 pub mod quest;

@@ -12,10 +12,14 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::clock::Clock;
+use crate::consumer;
 use crate::events::EventLog;
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
 use crate::services::ec2::Ec2;
+use crate::services::sqs::Sqs;
+use crate::services::alarms::{self, Alarms};
+use crate::services::autoscaling::AutoScaling;
 
 /// The account id every resource belongs to.
 pub const ACCOUNT_ID: &str = "123456789012";
@@ -82,6 +86,17 @@ pub struct World {
     pub seed: u64,
     pub env: Env,
     pub ec2: Ec2,
+    /// SQS queues; left out of the serialized state while there are none,
+    /// so that worlds without queues keep their digests.
+    #[serde(skip_serializing_if = "Sqs::is_empty")]
+    pub sqs: Sqs,
+    /// CloudWatch alarms (the metrics are in `env.metrics`); left out of
+    /// the serialized state while empty, like the next field.
+    #[serde(skip_serializing_if = "Alarms::is_empty")]
+    pub alarms: Alarms,
+    /// EC2 Auto Scaling.
+    #[serde(skip_serializing_if = "AutoScaling::is_empty")]
+    pub autoscaling: AutoScaling,
 }
 
 impl World {
@@ -101,6 +116,9 @@ impl World {
                 api_calls: Vec::new(),
             },
             ec2: Ec2::new(ACCOUNT_ID),
+            sqs: Sqs::new(ACCOUNT_ID),
+            alarms: Alarms::default(),
+            autoscaling: AutoScaling::default(),
         }
     }
 
@@ -109,10 +127,24 @@ impl World {
         self.env.now()
     }
 
-    /// Runs one tick: every service steps, then time moves on.
+    /// Runs one tick, always in this order: instances change state;
+    /// messages arrive at queues (and expire, or return from flight);
+    /// consumers process them; instances report load, cost and carbon;
+    /// queues publish their metrics. Then time moves on.
     pub fn tick(&mut self) {
         self.env.ledger.begin_tick();
-        self.ec2.step(&mut self.env);
+        self.ec2.advance_states(&mut self.env);
+        self.sqs.step_queues(&mut self.env);
+        consumer::step(&mut self.ec2, &mut self.sqs, self.env.now());
+        self.ec2.account(&mut self.env);
+        consumer::account(&self.ec2, &mut self.sqs);
+        self.sqs.publish(&mut self.env);
+        // Auto Scaling follows its instances and, each minute, publishes
+        // its metrics; then alarms whose period ends evaluate, and their
+        // actions run. Both do nothing while the account has none.
+        self.autoscaling.step(&mut self.env, &mut self.ec2);
+        let invocations = self.alarms.step(&mut self.env);
+        alarms::run_actions(&mut self.alarms, &mut self.autoscaling, &mut self.env, invocations);
         self.env.clock.advance_tick();
     }
 

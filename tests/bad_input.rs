@@ -3,6 +3,7 @@
 //! the quest loader, and each either succeeds or returns an error.
 
 use gameday::command::complete::{complete, complete_line};
+use gameday::command::aws::{Kind, Operation, SERVICES};
 use gameday::command::shell::split_commands;
 use gameday::quest::{parse_log, Quest, Session};
 use proptest::prelude::*;
@@ -34,9 +35,121 @@ fn word() -> impl Strategy<Value = String> {
         Just("i-0d4c3b2a1f0e9d766".to_string()),
         Just("kubectl".to_string()),
         Just("help".to_string()),
+        Just("sqs".to_string()),
+        Just("create-queue".to_string()),
+        Just("list-queues".to_string()),
+        Just("get-queue-url".to_string()),
+        Just("get-queue-attributes".to_string()),
+        Just("set-queue-attributes".to_string()),
+        Just("send-message".to_string()),
+        Just("receive-message".to_string()),
+        Just("delete-message".to_string()),
+        Just("purge-queue".to_string()),
+        Just("--queue-url".to_string()),
+        Just("--queue-name".to_string()),
+        Just("--attribute-names".to_string()),
+        Just("--attributes".to_string()),
+        Just("--message-body".to_string()),
+        Just("--receipt-handle".to_string()),
+        Just("--max-number-of-messages".to_string()),
+        Just("--visibility-timeout".to_string()),
+        Just(QUEUE_URL.to_string()),
+        Just("orders".to_string()),
+        Just("All".to_string()),
+        Just("VisibilityTimeout=-1,MessageRetentionPeriod=99999999999999999999".to_string()),
+        Just("RedrivePolicy={\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:1:x\",".to_string()),
+        Just("{\"RedrivePolicy\":{\"maxReceiveCount\":[]}}".to_string()),
+        Just("AQEB".to_string()),
+        Just("18446744073709551616".to_string()),
         "\\PC{0,12}",
     ]
 }
+
+const QUEUE_FIXTURE: &str = include_str!("fixtures/orders-fleet.toml");
+const QUEUE_URL: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/orders";
+
+/// Words of CloudWatch alarms, launch templates and Auto Scaling, with
+/// values that probe their parsers and bounds.
+fn scaling_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("autoscaling".to_string()),
+        Just("put-metric-alarm".to_string()),
+        Just("describe-alarms".to_string()),
+        Just("describe-alarm-history".to_string()),
+        Just("set-alarm-state".to_string()),
+        Just("delete-alarms".to_string()),
+        Just("create-launch-template".to_string()),
+        Just("create-launch-template-version".to_string()),
+        Just("describe-launch-template-versions".to_string()),
+        Just("run-instances".to_string()),
+        Just("create-auto-scaling-group".to_string()),
+        Just("update-auto-scaling-group".to_string()),
+        Just("set-desired-capacity".to_string()),
+        Just("delete-auto-scaling-group".to_string()),
+        Just("describe-scaling-activities".to_string()),
+        Just("put-scaling-policy".to_string()),
+        Just("execute-policy".to_string()),
+        Just("terminate-instance-in-auto-scaling-group".to_string()),
+        Just("--alarm-name".to_string()),
+        Just("--alarm-actions".to_string()),
+        Just("--threshold".to_string()),
+        Just("--comparison-operator".to_string()),
+        Just("--evaluation-periods".to_string()),
+        Just("--datapoints-to-alarm".to_string()),
+        Just("--treat-missing-data".to_string()),
+        Just("--state-value".to_string()),
+        Just("--launch-template-data".to_string()),
+        Just("--launch-template".to_string()),
+        Just("--auto-scaling-group-name".to_string()),
+        Just("--min-size".to_string()),
+        Just("--max-size".to_string()),
+        Just("--desired-capacity".to_string()),
+        Just("--policy-name".to_string()),
+        Just("--policy-type".to_string()),
+        Just("--step-adjustments".to_string()),
+        Just("--target-tracking-configuration".to_string()),
+        Just("--count".to_string()),
+        Just("--force-delete".to_string()),
+        Just("--honor-cooldown".to_string()),
+        Just("workers".to_string()),
+        Just("ALARM".to_string()),
+        Just("GreaterThanThreshold".to_string()),
+        Just("ExactCapacity".to_string()),
+        Just("StepScaling".to_string()),
+        Just("TargetTrackingScaling".to_string()),
+        Just("-1".to_string()),
+        Just("2147483648".to_string()),
+        Just("nan".to_string()),
+        Just("1e308".to_string()),
+        Just("0:99999".to_string()),
+        Just("LaunchTemplateName=workers,Version=$Latest".to_string()),
+        Just("ImageId=ami-07d9e1a6b5c38f2e4,InstanceType=t4g.small".to_string()),
+        Just("{\"ImageId\":5,\"TagSpecifications\":[{\"Tags\":[{}]}]}".to_string()),
+        Just("Tags=[{Key=a,Value=[{".to_string()),
+        Just("MetricIntervalLowerBound=5,MetricIntervalUpperBound=1,ScalingAdjustment=-3".into()),
+        Just("TargetValue=0,CustomizedMetricSpecification={MetricName=x}".to_string()),
+        Just(
+            "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:x:\
+             autoScalingGroupName/workers:policyName/p"
+                .to_string()
+        ),
+        "\\PC{0,12}",
+    ]
+}
+
+const SCALING_SETUP: &[&str] = &[
+    "aws ec2 create-launch-template --launch-template-name workers \
+     --launch-template-data ImageId=ami-07d9e1a6b5c38f2e4,InstanceType=t4g.small",
+    "aws autoscaling create-auto-scaling-group --auto-scaling-group-name workers \
+     --launch-template LaunchTemplateName=workers --min-size 0 --max-size 3 --desired-capacity 1 \
+     --availability-zones us-east-1a",
+    "aws autoscaling put-scaling-policy --auto-scaling-group-name workers --policy-name p \
+     --adjustment-type ChangeInCapacity --scaling-adjustment 1",
+    "aws cloudwatch put-metric-alarm --alarm-name cpu --namespace AWS/EC2 --metric-name \
+     CPUUtilization --statistic Average --period 60 --evaluation-periods 1 --threshold 1 \
+     --comparison-operator GreaterThanThreshold \
+     --dimensions Name=AutoScalingGroupName,Value=workers",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
@@ -61,6 +174,75 @@ proptest! {
         }
         let _ = complete(&line);
         let _ = complete_line(&line);
+    }
+
+    #[test]
+    fn dispatcher_never_panics_on_queues(
+        words in proptest::collection::vec(word(), 0..10),
+        run in 0u64..120,
+    ) {
+        // The same words against a world with queues, consumers and a
+        // dead-letter queue, then time runs on over what they did.
+        let mut s = Session::new(Quest::parse("orders-fleet.toml", QUEUE_FIXTURE).unwrap());
+        s.run_until(30);
+        let line = words.join(" ");
+        for e in s.execute(&line) {
+            prop_assert!(!e.reply.is_error || !e.reply.text.is_empty(), "an error says something");
+        }
+        s.run_until(30 + run);
+    }
+
+    #[test]
+    fn scaling_operations_survive_any_flag_values(
+        op in 0usize..1000,
+        picks in proptest::collection::vec((0usize..100, scaling_word()), 0..8),
+        run in 0u64..200,
+    ) {
+        // One operation of Auto Scaling, CloudWatch or EC2, its own flags
+        // given random values, in the world of SCALING_SETUP.
+        let ops: Vec<(&str, &Operation)> = SERVICES
+            .iter()
+            .filter(|s| ["autoscaling", "cloudwatch", "ec2"].contains(&s.name))
+            .flat_map(|s| s.operations.iter().map(move |o| (s.name, o)))
+            .collect();
+        let (service, operation) = ops[op % ops.len()];
+        let mut line = format!("aws {service} {}", operation.name);
+        for (at, value) in picks {
+            let param = &operation.params[at % operation.params.len()];
+            line.push(' ');
+            line.push_str(param.flag);
+            if param.kind != Kind::Flag {
+                line.push_str(&format!(" '{}'", value.replace('\'', "'\\''")));
+            }
+        }
+        let mut s = session();
+        for command in SCALING_SETUP {
+            s.execute(command);
+        }
+        for e in s.execute(&line) {
+            prop_assert!(!e.reply.is_error || !e.reply.text.is_empty(), "an error says something");
+        }
+        let now = s.now();
+        s.run_until(now + run);
+    }
+
+    #[test]
+    fn dispatcher_never_panics_on_scaling(
+        words in proptest::collection::vec(prop_oneof![scaling_word(), word()], 0..10),
+        run in 0u64..400,
+    ) {
+        // The words against a world with a launch template, a group, a
+        // policy and an alarm, then time runs on over what they did.
+        let mut s = session();
+        for command in SCALING_SETUP {
+            prop_assert!(!s.execute(command).iter().any(|e| e.reply.is_error), "{command}");
+        }
+        let line = words.join(" ");
+        for e in s.execute(&line) {
+            prop_assert!(!e.reply.is_error || !e.reply.text.is_empty(), "an error says something");
+        }
+        let now = s.now();
+        s.run_until(now + run);
     }
 
     #[test]

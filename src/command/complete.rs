@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn completes_the_common_prefix() {
-        assert_eq!(complete_line("aws ec2 descr"), "aws ec2 describe-instance");
+        assert_eq!(complete_line("aws ec2 describe-inst"), "aws ec2 describe-instance");
         assert_eq!(complete_line("aws ec2 term"), "aws ec2 terminate-instances ");
         assert_eq!(complete_line("nothing-here"), "nothing-here");
     }

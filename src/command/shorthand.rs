@@ -114,6 +114,268 @@ pub fn get<'a>(structure: &'a Structure, key: &str) -> Option<&'a [String]> {
     structure.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_slice())
 }
 
+// ---- Nested structures -------------------------------------------------------
+
+/// Deepest nesting of `{...}` and `[...]` that [`parse_nested`] follows.
+pub const MAX_NESTING: usize = 16;
+
+/// Parses shorthand whose values may nest, such as
+/// `ResourceType=instance,Tags=[{Key=Name,Value=worker}]`, into JSON, the
+/// way the CLI reads parameters with nested structures. `{...}` is a
+/// structure and `[...]` a list; after `Key=`, further comma-separated
+/// values without an `=` of their own make the value a list, as in
+/// [`parse_structure`]. Values stay strings; quotes (`'...'` or `"..."`)
+/// keep commas, brackets and `=` inside a value. Nesting deeper than
+/// [`MAX_NESTING`] is refused. The error is the CLI's own wording.
+pub fn parse_nested(text: &str) -> Result<Value, String> {
+    let mut parser = Nested {
+        chars: text.chars().collect(),
+        at: 0,
+        text,
+    };
+    let map = parser.structure(0, None)?;
+    parser.skip_spaces();
+    match parser.peek() {
+        None => Ok(Value::Object(map)),
+        Some(c) => Err(parser.expected("',' or end of input", c)),
+    }
+}
+
+struct Nested<'a> {
+    chars: Vec<char>,
+    at: usize,
+    text: &'a str,
+}
+
+impl Nested<'_> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    fn expected(&self, what: &str, got: char) -> String {
+        format!(
+            "Error parsing parameter: Expected: {what}, received: '{got}' for input:\n{}",
+            self.text
+        )
+    }
+
+    fn end(&self, what: &str) -> String {
+        format!(
+            "Error parsing parameter: Expected: {what}, received: 'EOF' for input:\n{}",
+            self.text
+        )
+    }
+
+    /// Whether the text at the cursor is `key=`.
+    fn at_key(&self) -> bool {
+        let mut i = self.at;
+        while self.chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        let start = i;
+        while self
+            .chars
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || "_-:.".contains(c))
+        {
+            i += 1;
+        }
+        i > start && self.chars.get(i) == Some(&'=')
+    }
+
+    /// `key=value(,key=value)*` up to `closing` (or the end).
+    fn structure(
+        &mut self,
+        depth: usize,
+        closing: Option<char>,
+    ) -> Result<serde_json::Map<String, Value>, String> {
+        let mut map = serde_json::Map::new();
+        loop {
+            self.skip_spaces();
+            let start = self.at;
+            while self
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || "_-:.".contains(c))
+            {
+                self.at += 1;
+            }
+            let key: String = self
+                .chars
+                .get(start..self.at)
+                .unwrap_or(&[])
+                .iter()
+                .collect();
+            match self.peek() {
+                Some('=') if !key.is_empty() => self.at += 1,
+                Some(c) => return Err(self.expected("'='", c)),
+                None => return Err(self.end("'='")),
+            }
+            let value = self.values(depth, closing)?;
+            map.insert(key, value);
+            self.skip_spaces();
+            match self.peek() {
+                Some(',') => self.at += 1,
+                _ => return Ok(map),
+            }
+        }
+    }
+
+    /// A key's value: one value, or several separated by commas.
+    fn values(&mut self, depth: usize, closing: Option<char>) -> Result<Value, String> {
+        let first = self.value(depth)?;
+        let mut more = Vec::new();
+        loop {
+            self.skip_spaces();
+            if self.peek() != Some(',') {
+                break;
+            }
+            self.at += 1;
+            if self.at_key() {
+                self.at -= 1;
+                break;
+            }
+            self.skip_spaces();
+            if self.peek().is_none() || self.peek() == closing {
+                break;
+            }
+            more.push(self.value(depth)?);
+        }
+        if more.is_empty() {
+            return Ok(first);
+        }
+        let mut list = vec![first];
+        list.extend(more);
+        Ok(Value::Array(list))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        self.skip_spaces();
+        match self.peek() {
+            Some('{') | Some('[') if depth >= MAX_NESTING => Err(format!(
+                "Error parsing parameter: structures nest deeper than {MAX_NESTING} levels"
+            )),
+            Some('{') => {
+                self.at += 1;
+                let map = self.structure(depth + 1, Some('}'))?;
+                self.skip_spaces();
+                match self.peek() {
+                    Some('}') => {
+                        self.at += 1;
+                        Ok(Value::Object(map))
+                    }
+                    Some(c) => Err(self.expected("'}'", c)),
+                    None => Err(self.end("'}'")),
+                }
+            }
+            Some('[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_spaces();
+                    match self.peek() {
+                        Some(']') => {
+                            self.at += 1;
+                            return Ok(Value::Array(items));
+                        }
+                        None => return Err(self.end("']'")),
+                        _ => {}
+                    }
+                    items.push(self.value(depth + 1)?);
+                    self.skip_spaces();
+                    match self.peek() {
+                        Some(',') => self.at += 1,
+                        Some(']') => {}
+                        Some(c) => return Err(self.expected("',' or ']'", c)),
+                        None => return Err(self.end("']'")),
+                    }
+                }
+            }
+            Some(q @ ('"' | '\'')) => {
+                self.at += 1;
+                let start = self.at;
+                while self.peek().is_some_and(|c| c != q) {
+                    self.at += 1;
+                }
+                if self.peek().is_none() {
+                    return Err(self.end(&format!("'{q}'")));
+                }
+                let text: String = self
+                    .chars
+                    .get(start..self.at)
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect();
+                self.at += 1;
+                Ok(Value::String(text))
+            }
+            _ => {
+                let start = self.at;
+                while self.peek().is_some_and(|c| !",]}".contains(c)) {
+                    self.at += 1;
+                }
+                let text: String = self
+                    .chars
+                    .get(start..self.at)
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect();
+                Ok(Value::String(text.trim().to_string()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod nested_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_shorthand_reads_like_the_cli() {
+        let text = "ResourceType=instance,Tags=[{Key=Name,Value=worker},{Key=Team,Value=q}]";
+        let tags = json!([{"Key": "Name", "Value": "worker"}, {"Key": "Team", "Value": "q"}]);
+        assert_eq!(
+            parse_nested(text).unwrap(),
+            json!({"ResourceType": "instance", "Tags": tags})
+        );
+        let v =
+            parse_nested("ImageId=ami-1,InstanceType=t4g.small,UserData=UVVFVUU9b3JkZXJz").unwrap();
+        assert_eq!(v["UserData"], json!("UVVFVUU9b3JkZXJz"));
+        let v = parse_nested("Values=a,b,Name=x").unwrap();
+        assert_eq!(v, json!({"Values": ["a", "b"], "Name": "x"}));
+        let text =
+            "TargetValue=50,CustomizedMetricSpecification={MetricName=D,Namespace=\"My/NS\"}";
+        let v = parse_nested(text).unwrap();
+        assert_eq!(
+            v["CustomizedMetricSpecification"]["Namespace"],
+            json!("My/NS")
+        );
+    }
+
+    #[test]
+    fn bad_nested_shorthand_is_an_error_not_a_panic() {
+        for bad in [
+            "",
+            "Tags=[{Key=a",
+            "Key={",
+            "=x",
+            "a=b}",
+            "Tags=[a b",
+            "k='open",
+        ] {
+            assert!(parse_nested(bad).is_err(), "{bad}");
+        }
+        let deep = format!("k={}x{}", "{a=".repeat(40), "}".repeat(40));
+        assert!(parse_nested(&deep).is_err());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 
 mod check;
 mod log;
+mod scaling;
 mod session;
 
 use std::fmt;
@@ -18,13 +19,21 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use check::{Check, InstanceSelector};
+pub use scaling::{
+    AlarmWired, GroupArchitecture, GroupCapacity, OneOrMany, PolicyEffect, ScaleInPath,
+};
 pub use log::{parse_log, write_log, LogEntry, LogError};
 pub use session::{ObjectiveStatus, ScoreEvent, ScoreKind, Session};
 
 use crate::calendar::parse_iso8601;
 use crate::catalogue::catalogue;
-use crate::clock::parse_duration;
+use crate::clock::{parse_duration, Seconds};
+use crate::consumer::Consumer;
 use crate::services::ec2::{is_instance_id, InstanceState, Workload};
+use crate::services::sqs::{
+    is_queue_name, TrafficProfile, MAX_RECEIVE_COUNT, MAX_RETENTION, MAX_VISIBILITY_TIMEOUT,
+    MIN_RETENTION,
+};
 
 /// Largest quest file the loader reads, in bytes.
 pub const MAX_QUEST_BYTES: usize = 256 * 1024;
@@ -65,6 +74,50 @@ pub struct WorldSpec {
     pub warmup: Option<Spanned<String>>,
     #[serde(default)]
     pub instances: Vec<InstanceSpec>,
+    /// SQS queues, created before the instances that consume them.
+    #[serde(default)]
+    pub queues: Vec<QueueSpec>,
+}
+
+/// One standard SQS queue of the starting world.
+///
+/// ```toml
+/// [[world.queues]]
+/// name = "orders"
+/// visibility_timeout = "30s"      # default 30 s, at most 12 h
+/// retention = "4h"                # default 4 days; 1 minute to 14 days
+/// dlq = { queue = "orders-dlq", max_receive_count = 5 }
+/// traffic = { rate = 40, daily_amplitude = 0.5, peak_hour = 14, bursts_per_day = 3 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    pub name: Spanned<String>,
+    /// `VisibilityTimeout`; 30 seconds by default.
+    #[serde(default)]
+    pub visibility_timeout: Option<Spanned<Seconds>>,
+    /// `MessageRetentionPeriod`; 4 days by default.
+    #[serde(default)]
+    pub retention: Option<Spanned<Seconds>>,
+    /// A dead-letter queue (declared as another queue) for the
+    /// `RedrivePolicy`; none by default.
+    #[serde(default)]
+    pub dlq: Option<Spanned<DeadLetterSpec>>,
+    /// Where messages come from; none by default (a queue only the player
+    /// or a redrive policy fills).
+    #[serde(default)]
+    pub traffic: Option<Spanned<TrafficProfile>>,
+}
+
+/// A queue's `RedrivePolicy`: the dead-letter queue and after how many
+/// receives a message goes there.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadLetterSpec {
+    /// Name of another queue of the starting world.
+    pub queue: String,
+    /// `maxReceiveCount`, 1 to 1000.
+    pub max_receive_count: u32,
 }
 
 /// One instance (or `count` alike) of the starting world.
@@ -76,7 +129,15 @@ pub struct InstanceSpec {
     pub instance_type: Spanned<String>,
     #[serde(default)]
     pub tags: std::collections::BTreeMap<String, String>,
-    pub cpu: Workload,
+    /// CPU load of what the instance runs. Required without a consumer;
+    /// with one it is the baseline the consumer's work adds to (about 2 %
+    /// by default).
+    #[serde(default)]
+    pub cpu: Option<Workload>,
+    /// A worker that consumes one of the world's queues, such as
+    /// `consumer = { queue = "orders" }`; none by default.
+    #[serde(default)]
+    pub consumer: Option<Spanned<Consumer>>,
     #[serde(default = "default_state")]
     pub state: Spanned<String>,
     /// When it was launched, ISO 8601; defaults to the quest's start.
@@ -235,10 +296,31 @@ impl Quest {
                     return fail(t.span(), field("launched"), "expected an ISO 8601 instant".into());
                 }
             }
-            if !(0.0..=100.0).contains(&spec.cpu.base) || !(0.0..=100.0).contains(&spec.cpu.jitter) {
-                return fail(spec.instance_type.span(), field("cpu"), "base and jitter are percentages, 0 to 100".into());
+            let percent = |x: f64| (0.0..=100.0).contains(&x);
+            match (&spec.cpu, &spec.consumer) {
+                (None, None) => {
+                    let message = "give the instance a cpu = { base = ... } workload or a \
+                                   consumer = { queue = ... }";
+                    return fail(spec.instance_type.span(), field("cpu"), message.into());
+                }
+                (Some(cpu), _) if !percent(cpu.base) || !percent(cpu.jitter) => {
+                    let message = "base and jitter are percentages, 0 to 100";
+                    return fail(spec.instance_type.span(), field("cpu"), message.into());
+                }
+                _ => {}
+            }
+            if let Some(consumer) = &spec.consumer {
+                let c = consumer.get_ref();
+                if let Err(message) = c.validate() {
+                    return fail(consumer.span(), field("consumer"), message);
+                }
+                if !world.queues.iter().any(|q| q.name.get_ref() == &c.queue) {
+                    let message = format!("no queue named {:?} in world.queues", c.queue);
+                    return fail(consumer.span(), field("consumer.queue"), message);
+                }
             }
         }
+        self.validate_queues()?;
         if !self.objectives.iter().any(|o| !o.guard) {
             return fail(self.id.span(), "objectives".into(), "a quest needs at least one goal (an objective that is not a guard)".into());
         }
@@ -247,6 +329,13 @@ impl Quest {
                 return fail(objective.id.span(), format!("objectives[{i}].id"), format!("duplicate objective id {:?}", objective.id.get_ref()));
             }
             if let Err(message) = objective.check.get_ref().validate() {
+                return fail(objective.check.span(), format!("objectives[{i}].check"), message);
+            }
+            let mut queues = Vec::new();
+            objective.check.get_ref().queues(&mut queues);
+            let declared = |q: &&str| world.queues.iter().any(|w| w.name.get_ref() == q);
+            if let Some(q) = queues.iter().find(|q| !declared(q)) {
+                let message = format!("no queue named {q:?} in world.queues");
                 return fail(objective.check.span(), format!("objectives[{i}].check"), message);
             }
         }
@@ -261,6 +350,59 @@ impl Quest {
         if let Err(e) = parse_log(self.solution.log.get_ref()) {
             let span = self.solution.log.span();
             return fail(span, "solution.log".into(), e.to_string());
+        }
+        Ok(())
+    }
+}
+
+impl Quest {
+    /// Checks `[[world.queues]]`: names, durations, dead-letter queues and
+    /// traffic profiles.
+    fn validate_queues(&self) -> Result<(), (Range<usize>, String, String)> {
+        let queues = &self.world.queues;
+        // Names first, so that a reference to a queue is judged against a
+        // list of good names.
+        for (i, queue) in queues.iter().enumerate() {
+            let (name, span) = (queue.name.get_ref(), queue.name.span());
+            let field = format!("world.queues[{i}].name");
+            if !is_queue_name(name) {
+                let message = "a queue name has 1 to 80 letters, digits, hyphens or underscores";
+                return Err((span, field, message.into()));
+            }
+            if queues[..i].iter().any(|q| q.name.get_ref() == name) {
+                return Err((span, field, format!("duplicate queue name {name:?}")));
+            }
+        }
+        for (i, queue) in queues.iter().enumerate() {
+            let field = |name: &str| format!("world.queues[{i}].{name}");
+            if let Some(t) = &queue.visibility_timeout {
+                if t.get_ref().0 > MAX_VISIBILITY_TIMEOUT {
+                    let message = "at most 12h (43200 seconds)".into();
+                    return Err((t.span(), field("visibility_timeout"), message));
+                }
+            }
+            if let Some(r) = &queue.retention {
+                if !(MIN_RETENTION..=MAX_RETENTION).contains(&r.get_ref().0) {
+                    let message = "from 1m (60 seconds) to 14d".into();
+                    return Err((r.span(), field("retention"), message));
+                }
+            }
+            if let Some(dlq) = &queue.dlq {
+                let d = dlq.get_ref();
+                if !queues.iter().any(|q| q.name.get_ref() == &d.queue) {
+                    let message = format!("no queue named {:?} in world.queues", d.queue);
+                    return Err((dlq.span(), field("dlq.queue"), message));
+                }
+                if !(1..=MAX_RECEIVE_COUNT).contains(&d.max_receive_count) {
+                    let message = "from 1 to 1000".into();
+                    return Err((dlq.span(), field("dlq.max_receive_count"), message));
+                }
+            }
+            if let Some(traffic) = &queue.traffic {
+                if let Err((name, message)) = traffic.get_ref().validate() {
+                    return Err((traffic.span(), field(&format!("traffic.{name}")), message));
+                }
+            }
         }
         Ok(())
     }

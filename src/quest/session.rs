@@ -14,7 +14,10 @@ use super::Quest;
 use crate::calendar::parse_iso8601;
 use crate::clock::{Speed, TICK_SECONDS};
 use crate::command::{Executed, Shell};
+use crate::clock::Seconds;
+use crate::consumer::IDLE_WORKLOAD;
 use crate::services::ec2::{InstanceState, LaunchSpec};
+use crate::services::sqs::{QueueAttributes, RedrivePolicy};
 use crate::world::World;
 
 /// Ticks a skip-ahead runs per call of [`Session::advance_wall`], so that a
@@ -308,6 +311,7 @@ fn build_world(quest: &Quest) -> World {
     let spec = &quest.world;
     let start = quest.start_unix();
     let mut world = World::new(spec.seed, spec.region.get_ref(), start);
+    add_queues(&mut world, quest);
     for instance in &spec.instances {
         let state = InstanceState::from_name(instance.state.get_ref()).unwrap_or(InstanceState::Running);
         let launch = LaunchSpec {
@@ -315,7 +319,8 @@ fn build_world(quest: &Quest) -> World {
             instance_type: instance.instance_type.get_ref().clone(),
             image_id: None,
             tags: instance.tags.clone(),
-            workload: instance.cpu,
+            workload: instance.cpu.unwrap_or(IDLE_WORKLOAD),
+            consumer: instance.consumer.as_ref().map(|c| c.get_ref().clone()),
             state,
             launch_time: instance.launched.as_ref().and_then(|t| parse_iso8601(t.get_ref())).unwrap_or(start),
             availability_zone: instance.zone.clone(),
@@ -325,4 +330,35 @@ fn build_world(quest: &Quest) -> World {
         let _ = world.ec2.launch(&mut world.env, launch);
     }
     world
+}
+
+/// Creates the quest's queues, then points them at their dead-letter
+/// queues. Validation has checked names, ranges and dead-letter targets.
+fn add_queues(world: &mut World, quest: &Quest) {
+    for spec in &quest.world.queues {
+        let defaults = QueueAttributes::default();
+        let seconds = |s: &Option<toml::Spanned<Seconds>>, default: u64| {
+            s.as_ref().map_or(default, |s| s.get_ref().0)
+        };
+        let attributes = QueueAttributes {
+            visibility_timeout: seconds(&spec.visibility_timeout, defaults.visibility_timeout),
+            message_retention_period: seconds(&spec.retention, defaults.message_retention_period),
+            ..defaults
+        };
+        let traffic = spec.traffic.as_ref().map(|t| t.get_ref().clone());
+        // A duplicate name cannot pass validation; if one did, it is skipped.
+        let _ = world.sqs.add_queue(&mut world.env, spec.name.get_ref(), attributes, traffic);
+    }
+    for spec in &quest.world.queues {
+        let Some(dlq) = &spec.dlq else { continue };
+        let dlq = dlq.get_ref();
+        let arn = world.sqs.arn_for(&world.env.region, &dlq.queue);
+        let policy = RedrivePolicy {
+            dead_letter_target_arn: arn,
+            max_receive_count: dlq.max_receive_count,
+        };
+        if let Some(queue) = world.sqs.queue_mut(spec.name.get_ref()) {
+            queue.attributes.redrive_policy = Some(policy);
+        }
+    }
 }

@@ -5,7 +5,8 @@
 //! high-resolution-off behaviour, and answer `GetMetricStatistics` and
 //! `ListMetrics` from them. Statistics are Average, Sum, Minimum, Maximum and
 //! SampleCount over periods that are multiples of 60 seconds. Percentile
-//! statistics, metric math, alarms and dashboards are not modelled yet.
+//! statistics, metric math and dashboards are not modelled yet; alarms are
+//! in [`crate::services::alarms`].
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -80,7 +81,8 @@ impl Statistic {
         Self::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    fn of(self, a: &Aggregate) -> f64 {
+    /// The statistic of an aggregate; `Average` of no samples is 0.
+    pub fn of(self, a: &Aggregate) -> f64 {
         match self {
             Statistic::Average => a.sum / a.count.max(1) as f64,
             Statistic::Sum => a.sum,
@@ -95,6 +97,11 @@ impl Statistic {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Metrics {
     series: Vec<Series>,
+    /// Where the last `put` found its series. Services put their metrics
+    /// in the same order every tick, so the next search starts just after
+    /// it and usually succeeds at once.
+    #[serde(skip)]
+    cursor: usize,
 }
 
 /// A `GetMetricStatistics` request in the simulation's own time: instants
@@ -114,13 +121,16 @@ impl Metrics {
     /// Records one sample taken at simulated second `now`.
     pub fn put(&mut self, namespace: &str, name: &str, dims: &[(&str, &str)], unit: &str, now: u64, value: f64) {
         let minute = now / 60;
-        let found = self.series.iter_mut().find(|s| {
+        let n = self.series.len();
+        let found = (0..n).map(|k| (self.cursor + 1 + k) % n).find(|&i| {
+            let s = &self.series[i];
             s.metric_name == name
                 && s.namespace == namespace
                 && s.dimensions.len() == dims.len()
                 && dims.iter().all(|(k, v)| s.dimensions.iter().any(|(sk, sv)| sk == k && sv == v))
         });
-        let series = match found {
+        self.cursor = found.unwrap_or(n);
+        let series = match found.and_then(|i| self.series.get_mut(i)) {
             Some(series) => series,
             None => {
                 let mut dimensions: Vec<(String, String)> =

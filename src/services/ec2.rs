@@ -5,10 +5,14 @@
 //! stopped 80), boot and shutdown delays, tags, AMIs per architecture and the
 //! `DescribeInstances`, `StartInstances`, `StopInstances` and
 //! `TerminateInstances` operations with their filters and errors. A running
-//! instance's CPU load comes from its workload and drives `CPUUtilization`
-//! and its power draw. We do not model networking beyond private addresses,
-//! EBS volumes and their cost, spot, placement groups or hibernation.
-//! Terminated instances stay visible for an hour, as in EC2.
+//! instance's CPU load comes from its workload and, if it runs a queue
+//! consumer (see [`crate::consumer`]), from the messages it processes; the
+//! load drives `CPUUtilization` and its power draw. We do not model
+//! networking beyond private addresses, EBS volumes and their cost, spot,
+//! placement groups or hibernation.
+//! Terminated instances stay visible for an hour, as in EC2. Launch
+//! templates and `RunInstances` are modelled in
+//! [`crate::services::launch_templates`].
 
 use std::collections::BTreeMap;
 
@@ -18,7 +22,9 @@ use serde_json::{json, Value};
 
 use crate::calendar::format_iso8601;
 use crate::catalogue::{catalogue, Architecture};
-use crate::ledger::instance_rate;
+use crate::consumer::{Consumer, Worker};
+use crate::ledger::{instance_rate, Rate};
+use crate::services::launch_templates::LaunchTemplates;
 use crate::services::{filter_matches, AwsError, Filter};
 use crate::world::Env;
 
@@ -126,7 +132,17 @@ pub struct Instance {
     pub vpc_id: String,
     pub reservation_id: String,
     pub tags: BTreeMap<String, String>,
+    /// Everything but the queue consumer: with a consumer, the baseline
+    /// its work adds to.
     pub workload: Workload,
+    /// The queue consumer this instance runs, if any; left out of the
+    /// serialized state when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<Worker>,
+    /// User data, decoded, for instances launched by `RunInstances` or
+    /// Auto Scaling; see [`crate::services::launch_templates`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
     /// `CPUUtilization` over the last tick, in percent.
     pub cpu_utilization: f64,
 }
@@ -182,6 +198,9 @@ pub struct Ec2 {
     pub owner_id: String,
     pub images: Vec<Image>,
     pub instances: Vec<Instance>,
+    /// Launch templates; left out of the serialized state while empty.
+    #[serde(skip_serializing_if = "LaunchTemplates::is_empty")]
+    pub launch_templates: LaunchTemplates,
 }
 
 /// What a new instance needs; the world fills ids and addresses.
@@ -192,6 +211,8 @@ pub struct LaunchSpec {
     pub image_id: Option<String>,
     pub tags: BTreeMap<String, String>,
     pub workload: Workload,
+    /// A queue consumer the instance runs from boot; none by default.
+    pub consumer: Option<Consumer>,
     pub state: InstanceState,
     pub launch_time: i64,
     pub availability_zone: String,
@@ -212,6 +233,7 @@ impl Ec2 {
                 image("ami-07d9e1a6b5c38f2e4", Architecture::Arm64, "arm64"),
             ],
             instances: Vec::new(),
+            launch_templates: LaunchTemplates::default(),
         }
     }
 
@@ -224,15 +246,62 @@ impl Ec2 {
     /// Fails with EC2's error if the type is unknown or the image's
     /// architecture does not match the type's.
     pub fn launch(&mut self, env: &mut Env, spec: LaunchSpec) -> Result<&Instance, AwsError> {
-        let ty = catalogue().instance_type(&spec.instance_type).ok_or_else(|| {
+        let image_id = self.check_launch(&spec.instance_type, spec.image_id.as_deref())?;
+
+        let instance_id = match spec.instance_id {
+            Some(id) => id,
+            None => format!("i-{}", env.hex_id(17)),
+        };
+        if self.instances.iter().any(|i| i.instance_id == instance_id) {
+            return Err(AwsError::new(
+                "InvalidInstanceID.Duplicate",
+                format!("The instance ID '{instance_id}' already exists"),
+            ));
+        }
+        let n = self.instances.len();
+        let worker = spec.consumer.map(|c| Worker::new(c, &spec.instance_type));
+        let instance = Instance {
+            instance_id,
+            instance_type: spec.instance_type,
+            image_id,
+            state: spec.state,
+            state_since: env.now() as i64,
+            state_transition_reason: String::new(),
+            launch_time: spec.launch_time,
+            private_ip_address: format!("10.0.{}.{}", 1 + n / 200, 10 + n % 200),
+            availability_zone: spec.availability_zone,
+            subnet_id: "subnet-0a1b2c3d4e5f67890".to_string(),
+            vpc_id: "vpc-0123456789abcdef0".to_string(),
+            reservation_id: format!("r-{}", env.hex_id(17)),
+            tags: spec.tags,
+            workload: spec.workload,
+            worker,
+            user_data: None,
+            cpu_utilization: 0.0,
+        };
+        self.instances.push(instance);
+        Ok(&self.instances[n])
+    }
+
+    /// Checks that an instance of `instance_type` can boot `image_id` (the
+    /// architecture's default image when `None`), as EC2 checks at launch.
+    /// Returns the image id; fails with EC2's error for an unknown type or
+    /// AMI, or an AMI of another architecture than the type's.
+    pub fn check_launch(
+        &self,
+        instance_type: &str,
+        image_id: Option<&str>,
+    ) -> Result<String, AwsError> {
+        let ty = catalogue().instance_type(instance_type).ok_or_else(|| {
             AwsError::new(
                 "InvalidParameterValue",
-                format!("Invalid value '{}' for InstanceType.", spec.instance_type),
+                format!("Invalid value '{instance_type}' for InstanceType."),
             )
         })?;
-        let image = match &spec.image_id {
-            Some(id) => self.images.iter().find(|i| &i.image_id == id).ok_or_else(|| {
-                AwsError::new("InvalidAMIID.NotFound", format!("The image id '[{id}]' does not exist"))
+        let image = match image_id {
+            Some(id) => self.images.iter().find(|i| i.image_id == id).ok_or_else(|| {
+                let message = format!("The image id '[{id}]' does not exist");
+                AwsError::new("InvalidAMIID.NotFound", message)
             })?,
             None => self.default_image(ty.architecture).ok_or_else(|| {
                 AwsError::new("InvalidAMIID.NotFound", "No default image for this architecture")
@@ -250,38 +319,7 @@ impl Ec2 {
                 ),
             ));
         }
-        let image_id = image.image_id.clone();
-
-        let instance_id = match spec.instance_id {
-            Some(id) => id,
-            None => format!("i-{}", env.hex_id(17)),
-        };
-        if self.instances.iter().any(|i| i.instance_id == instance_id) {
-            return Err(AwsError::new(
-                "InvalidInstanceID.Duplicate",
-                format!("The instance ID '{instance_id}' already exists"),
-            ));
-        }
-        let n = self.instances.len();
-        let instance = Instance {
-            instance_id,
-            instance_type: spec.instance_type,
-            image_id,
-            state: spec.state,
-            state_since: env.now() as i64,
-            state_transition_reason: String::new(),
-            launch_time: spec.launch_time,
-            private_ip_address: format!("10.0.{}.{}", 1 + n / 200, 10 + n % 200),
-            availability_zone: spec.availability_zone,
-            subnet_id: "subnet-0a1b2c3d4e5f67890".to_string(),
-            vpc_id: "vpc-0123456789abcdef0".to_string(),
-            reservation_id: format!("r-{}", env.hex_id(17)),
-            tags: spec.tags,
-            workload: spec.workload,
-            cpu_utilization: 0.0,
-        };
-        self.instances.push(instance);
-        Ok(&self.instances[n])
+        Ok(image.image_id.clone())
     }
 
     /// Instances matching every filter and, if given, the listed ids.
@@ -353,9 +391,9 @@ impl Ec2 {
         }))
     }
 
-    /// Moves instances through their timed transitions and reports load,
-    /// metrics and cost for one tick.
-    pub fn step(&mut self, env: &mut Env) {
+    /// Moves instances through their timed transitions (boot, stop,
+    /// termination). The first EC2 step of a tick.
+    pub fn advance_states(&mut self, env: &mut Env) {
         let now = env.now() as i64;
         for instance in &mut self.instances {
             let elapsed = (now - instance.state_since).max(0) as u64;
@@ -374,32 +412,47 @@ impl Ec2 {
                     format!("Instance {} is now {}", instance.instance_id, state.name()),
                 );
                 if state != InstanceState::Running {
-                    instance.state_transition_reason =
-                        format!("User initiated ({} GMT)", format_iso8601(env.unix_now()).replace("+00:00", "").replacen('T', " ", 1));
+                    let when = format_iso8601(env.unix_now()).replace("+00:00", "");
+                    let when = when.replacen('T', " ", 1);
+                    instance.state_transition_reason = format!("User initiated ({when} GMT)");
                 }
                 instance.state = state;
                 instance.state_since = now;
             }
+        }
+    }
 
+    /// Sets each instance's `CPUUtilization` for this tick from its
+    /// workload and its consumer's busy fraction, accrues cost and carbon,
+    /// and publishes the metric. The last EC2 step of a tick.
+    pub fn account(&mut self, env: &mut Env) {
+        for instance in &mut self.instances {
             instance.cpu_utilization = match instance.state {
                 InstanceState::Running => {
                     let noise = (env.rng.random::<f64>() * 2.0 - 1.0) * instance.workload.jitter;
-                    (instance.workload.base + noise).clamp(0.0, 100.0)
+                    let base = (instance.workload.base + noise).clamp(0.0, 100.0);
+                    let busy = instance.worker.as_ref().map_or(0.0, |w| w.busy.clamp(0.0, 1.0));
+                    base + (100.0 - base) * busy
                 }
                 _ => 0.0,
             };
+            let mut rate = Rate::default();
             if instance.state.is_billed() {
                 if let Some(ty) = catalogue().instance_type(&instance.instance_type) {
-                    let rate = instance_rate(ty, instance.cpu_utilization / 100.0, &env.region);
+                    rate = instance_rate(ty, instance.cpu_utilization / 100.0, &env.region);
                     env.ledger.accrue(&instance.instance_id, &instance.instance_type, rate);
                 }
             }
+            if let Some(worker) = &mut instance.worker {
+                worker.rate = rate;
+            }
             if instance.state == InstanceState::Running {
                 let dims = [("InstanceId", instance.instance_id.as_str())];
-                env.metrics.put("AWS/EC2", "CPUUtilization", &dims, "Percent", env.clock.now(), instance.cpu_utilization);
+                let cpu = instance.cpu_utilization;
+                let now = env.clock.now();
+                env.metrics.put("AWS/EC2", "CPUUtilization", &dims, "Percent", now, cpu);
             }
         }
-
     }
 
     /// Instances as `DescribeInstances` sees them at `now`: terminated ones

@@ -4,8 +4,12 @@
 //! fail with an [`AwsError`] carrying AWS's error code; the command layer
 //! turns command lines into those calls and errors into the CLI's words.
 
+pub mod alarms;
+pub mod autoscaling;
 pub mod cloudwatch;
 pub mod ec2;
+pub mod launch_templates;
+pub mod sqs;
 
 use std::fmt;
 
@@ -68,6 +72,37 @@ fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
         }
     }
     pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+}
+
+// ---- Shared by CloudWatch alarms and Auto Scaling -------------------------
+
+/// AWS's wording for one failed constraint on a request field, as the
+/// query-protocol services (Auto Scaling, CloudWatch) return it:
+/// `1 validation error detected: Value '-1' at 'minSize' failed to satisfy
+/// constraint: Member must have value greater than or equal to 0`.
+pub fn validation_error(value: &str, field: &str, constraint: &str) -> AwsError {
+    AwsError::new(
+        "ValidationError",
+        format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy \
+             constraint: {constraint}"
+        ),
+    )
+}
+
+/// A random version-4 UUID from the world's generator, for ids such as
+/// scaling activity ids and policy ARNs.
+pub fn new_uuid(env: &mut crate::world::Env) -> String {
+    let hex = env.hex_id(31);
+    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or("");
+    let variant = match part(15..16) {
+        "0" | "4" | "8" | "c" => "8",
+        "1" | "5" | "9" | "d" => "9",
+        "2" | "6" | "a" | "e" => "a",
+        _ => "b",
+    };
+    let (a, b, c, d, e) = (part(0..8), part(8..12), part(12..15), part(16..19), part(19..31));
+    format!("{a}-{b}-4{c}-{variant}{d}-{e}")
 }
 
 #[cfg(test)]
