@@ -467,7 +467,7 @@ mod tests {
 
     #[test]
     fn tab_completes_and_lists_the_candidates() {
-        let state = reduce(&playing(), Action::Complete("aws ec2 descr".to_string()));
+        let state = reduce(&playing(), Action::Complete("aws ec2 describe-ins".to_string()));
         let terminal = &play(&state).terminal;
         assert_eq!(terminal.input, "aws ec2 describe-instance");
         assert!(terminal.completions.len() > 1);
