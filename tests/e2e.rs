@@ -10,8 +10,8 @@ mod support;
 
 use support::*;
 
-/// What proves the page has rendered. TODO(UI): `#app-ready` once the app
-/// sets it; `body` matches the placeholder page today.
+/// What proves the page has rendered: `#app-ready` if the app ever sets it,
+/// else `body` (a selector list waits for whichever comes first).
 const READY: &str = "#app-ready, body";
 
 /// Time to interactive: the page opened straight into the tutorial
