@@ -11,20 +11,7 @@ fn cli_outputs_match_the_golden_transcript() {
     let quest = Quest::parse("00-tutorial.toml", include_str!("../quests/00-tutorial.toml")).unwrap();
     let log = include_str!("golden/cli.log");
     let (_, outputs) = Session::replay(quest, log).unwrap();
-    let mut transcript = String::new();
-    for out in outputs {
-        transcript.push_str(&format!("$ {}\n", out.source));
-        if !out.reply.text.is_empty() {
-            transcript.push_str(&out.reply.text);
-            transcript.push('\n');
-        }
-        if out.reply.is_error {
-            transcript.push_str("[error]\n");
-        }
-        if let Some(hint) = out.reply.hint {
-            transcript.push_str(&format!("hint: {hint}\n"));
-        }
-    }
+    let transcript = gameday::command::transcript(&outputs);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/cli.txt");
     if std::env::var_os("GAMEDAY_BLESS").is_some() {
         fs::write(path, &transcript).unwrap();

@@ -33,20 +33,7 @@ fn reference_solution_gives_the_native_digest() {
 #[wasm_bindgen_test]
 fn cli_transcript_matches_native() {
     let (_, outputs) = Session::replay(tutorial(), CLI_LOG).expect("log parses");
-    let mut transcript = String::new();
-    for out in outputs {
-        transcript.push_str(&format!("$ {}\n", out.source));
-        if !out.reply.text.is_empty() {
-            transcript.push_str(&out.reply.text);
-            transcript.push('\n');
-        }
-        if out.reply.is_error {
-            transcript.push_str("[error]\n");
-        }
-        if let Some(hint) = out.reply.hint {
-            transcript.push_str(&format!("hint: {hint}\n"));
-        }
-    }
+    let transcript = gameday::command::transcript(&outputs);
     assert_eq!(transcript, CLI_GOLDEN);
 }
 

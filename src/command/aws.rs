@@ -1016,7 +1016,9 @@ fn text_lines(key: Option<&str>, value: &Value, lines: &mut Vec<String>) {
     }
 }
 
-fn scalar(value: &Value) -> Option<String> {
+/// A scalar as the CLI prints it in text and table output (`True`,
+/// `None`); `None` for lists and objects.
+pub(super) fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

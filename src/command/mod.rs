@@ -45,6 +45,27 @@ pub struct Executed {
     pub reply: Reply,
 }
 
+/// Commands and their replies as a terminal shows them: `$ command`, the
+/// output, `[error]` after a failure, and `hint:` lines. Golden files and
+/// the browser tests compare these.
+pub fn transcript(executed: &[Executed]) -> String {
+    let mut out = String::new();
+    for e in executed {
+        out.push_str(&format!("$ {}\n", e.source));
+        if !e.reply.text.is_empty() {
+            out.push_str(&e.reply.text);
+            out.push('\n');
+        }
+        if e.reply.is_error {
+            out.push_str("[error]\n");
+        }
+        if let Some(hint) = &e.reply.hint {
+            out.push_str(&format!("hint: {hint}\n"));
+        }
+    }
+    out
+}
+
 /// The terminal's session state: the history of commands typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Shell {

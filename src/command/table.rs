@@ -12,6 +12,8 @@
 
 use serde_json::Value;
 
+use super::aws::scalar;
+
 /// One box: a title, an optional header row, rows and nested boxes.
 struct Section {
     title: String,
@@ -32,16 +34,6 @@ pub fn render_table(title: &str, value: &Value) -> String {
     let mut lines = vec![format!("{}", "-".repeat(width))];
     draw(&section, 0, width, &mut lines);
     lines.join("\n")
-}
-
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
-        Value::Null => Some("None".to_string()),
-        _ => None,
-    }
 }
 
 /// Widest a box of one object may be before its fields are listed one per
