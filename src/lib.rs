@@ -16,6 +16,7 @@ pub mod clock;
 pub mod command;
 pub mod consumer;
 pub mod events;
+pub mod history;
 pub mod ledger;
 pub mod quest;
 pub mod services;

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::consumer;
 use crate::events::EventLog;
+use crate::history::{History, Sample};
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
 use crate::services::ec2::Ec2;
@@ -97,6 +98,9 @@ pub struct World {
     /// EC2 Auto Scaling.
     #[serde(skip_serializing_if = "AutoScaling::is_empty")]
     pub autoscaling: AutoScaling,
+    /// Cost, CO2e and running instances per minute, for the charts.
+    #[serde(skip)]
+    pub history: History,
 }
 
 impl World {
@@ -119,6 +123,7 @@ impl World {
             sqs: Sqs::new(ACCOUNT_ID),
             alarms: Alarms::default(),
             autoscaling: AutoScaling::default(),
+            history: History::default(),
         }
     }
 
@@ -145,6 +150,16 @@ impl World {
         self.autoscaling.step(&mut self.env, &mut self.ec2);
         let invocations = self.alarms.step(&mut self.env);
         alarms::run_actions(&mut self.alarms, &mut self.autoscaling, &mut self.env, invocations);
+        let now = self.env.now();
+        if now % 60 == 59 {
+            let rate = self.env.ledger.rate();
+            self.history.record(Sample {
+                minute: now / 60,
+                cost_usd_per_hour: rate.cost_usd_per_hour,
+                co2e_g_per_hour: rate.co2e_g_per_hour,
+                running_instances: self.ec2.running_count() as u32,
+            });
+        }
         self.env.clock.advance_tick();
     }
 

@@ -391,6 +391,11 @@ impl Ec2 {
         }))
     }
 
+    /// How many instances are in the `running` state.
+    pub fn running_count(&self) -> usize {
+        self.instances.iter().filter(|i| i.state == InstanceState::Running).count()
+    }
+
     /// Moves instances through their timed transitions (boot, stop,
     /// termination). The first EC2 step of a tick.
     pub fn advance_states(&mut self, env: &mut Env) {
