@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod command;
+pub mod console;
 pub mod consumer;
 pub mod events;
 pub mod history;
