@@ -26,10 +26,14 @@ pub enum Check {
     ApiCalled { service: String, operation: String },
     /// At least one instance matches, and every matching one is in one of
     /// `states`.
+    /// With `for_at_least`, each has been in its state for at least that
+    /// many seconds ("gone for a day").
     InstancesInState {
         #[serde(flatten)]
         select: InstanceSelector,
         states: Vec<String>,
+        #[serde(default)]
+        for_at_least: u64,
     },
     /// Everything running costs less than this, per hour.
     CostPerHourBelow { usd: f64 },
@@ -145,9 +149,12 @@ impl Check {
                 .api_calls
                 .iter()
                 .any(|c| c.error_code.is_none() && &c.service == service && &c.operation == operation),
-            Check::InstancesInState { select, states } => {
+            Check::InstancesInState { select, states, for_at_least } => {
+                let now = world.now() as i64;
+                let settled = |i: &Instance| now - i.state_since >= *for_at_least as i64;
                 let mut matching = world.ec2.instances.iter().filter(|i| select.matches(i)).peekable();
-                matching.peek().is_some() && matching.all(|i| states.iter().any(|s| s == i.state.name()))
+                matching.peek().is_some()
+                    && matching.all(|i| states.iter().any(|s| s == i.state.name()) && settled(i))
             }
             Check::CostPerHourBelow { usd } => world.rate().cost_usd_per_hour < *usd,
             Check::Co2ePerHourBelow { grams } => world.rate().co2e_g_per_hour < *grams,
@@ -219,7 +226,7 @@ impl Check {
                     return Err(format!("no operation {operation:?} in service {service:?}"));
                 }
             }
-            Check::InstancesInState { select, states } => {
+            Check::InstancesInState { select, states, .. } => {
                 if let Some(bad) = states.iter().find(|s| InstanceState::from_name(s).is_none()) {
                     return Err(format!("unknown instance state {bad:?}; EC2's states are pending, running, stopping, stopped, shutting-down, terminated"));
                 }

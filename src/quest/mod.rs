@@ -77,6 +77,33 @@ pub struct WorldSpec {
     /// SQS queues, created before the instances that consume them.
     #[serde(default)]
     pub queues: Vec<QueueSpec>,
+    /// EC2 launch templates the company already has, each with version 1.
+    #[serde(default)]
+    pub launch_templates: Vec<LaunchTemplateSpec>,
+}
+
+/// A launch template of the starting world, with one version.
+///
+/// ```toml
+/// [[world.launch_templates]]
+/// name = "orders-worker"
+/// instance_type = "m5.xlarge"
+/// user_data = "#!/bin/bash\nQUEUE=orders\n"   # plain text; EC2 keeps it base64
+/// description = "orders consumer"
+/// # image_id: the Amazon Linux 2023 AMI of the type's architecture by default
+/// ```
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchTemplateSpec {
+    pub name: Spanned<String>,
+    pub instance_type: Spanned<String>,
+    #[serde(default)]
+    pub image_id: Option<Spanned<String>>,
+    /// The script instances run at boot, as plain text.
+    #[serde(default)]
+    pub user_data: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// One standard SQS queue of the starting world.
@@ -170,6 +197,10 @@ pub struct Objective {
     pub guard: bool,
     #[serde(default)]
     pub penalty: i64,
+    /// A bonus goal earns its points but is not needed to complete the
+    /// quest.
+    #[serde(default)]
+    pub bonus: bool,
     pub check: Spanned<Check>,
 }
 
@@ -321,12 +352,16 @@ impl Quest {
             }
         }
         self.validate_queues()?;
+        self.validate_launch_templates()?;
         if !self.objectives.iter().any(|o| !o.guard) {
             return fail(self.id.span(), "objectives".into(), "a quest needs at least one goal (an objective that is not a guard)".into());
         }
         for (i, objective) in self.objectives.iter().enumerate() {
             if self.objectives[..i].iter().any(|o| o.id.get_ref() == objective.id.get_ref()) {
                 return fail(objective.id.span(), format!("objectives[{i}].id"), format!("duplicate objective id {:?}", objective.id.get_ref()));
+            }
+            if objective.bonus && objective.guard {
+                return fail(objective.id.span(), format!("objectives[{i}].bonus"), "a guard cannot be a bonus; only goals can".into());
             }
             if let Err(message) = objective.check.get_ref().validate() {
                 return fail(objective.check.span(), format!("objectives[{i}].check"), message);
@@ -402,6 +437,52 @@ impl Quest {
                 if let Err((name, message)) = traffic.get_ref().validate() {
                     return Err((traffic.span(), field(&format!("traffic.{name}")), message));
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Quest {
+    /// Checks `[[world.launch_templates]]`: names, types and images.
+    fn validate_launch_templates(&self) -> Result<(), (Range<usize>, String, String)> {
+        let templates = &self.world.launch_templates;
+        for (i, spec) in templates.iter().enumerate() {
+            let field = |name: &str| format!("world.launch_templates[{i}].{name}");
+            let name = spec.name.get_ref();
+            let good_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "-().\\/_".contains(c));
+            if !(3..=128).contains(&name.chars().count()) || !good_chars {
+                let message = "a launch template name has 3 to 128 letters, digits or - ( ) . / _";
+                return Err((spec.name.span(), field("name"), message.into()));
+            }
+            if templates[..i].iter().any(|t| t.name.get_ref() == name) {
+                return Err((spec.name.span(), field("name"), format!("duplicate launch template name {name:?}")));
+            }
+            let Some(ty) = catalogue().instance_type(spec.instance_type.get_ref()) else {
+                let message = format!("unknown instance type {:?}", spec.instance_type.get_ref());
+                return Err((spec.instance_type.span(), field("instance_type"), message));
+            };
+            if let Some(image) = &spec.image_id {
+                match crate::services::ec2::Ec2::new("").images.iter().find(|i| &i.image_id == image.get_ref()) {
+                    None => {
+                        let message = format!("unknown image {:?}; the region has the Amazon Linux 2023 AMIs", image.get_ref());
+                        return Err((image.span(), field("image_id"), message));
+                    }
+                    Some(found) if found.architecture != ty.architecture => {
+                        let message = format!(
+                            "image {} is {}, instance type {} is {}",
+                            found.image_id,
+                            found.architecture.as_str(),
+                            ty.name,
+                            ty.architecture.as_str()
+                        );
+                        return Err((image.span(), field("image_id"), message));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if spec.user_data.as_ref().is_some_and(|u| u.len() > 16 * 1024) {
+                return Err((spec.name.span(), field("user_data"), "user data is limited to 16 KB".into()));
             }
         }
         Ok(())

@@ -19,6 +19,8 @@ use crate::consumer::IDLE_WORKLOAD;
 use crate::services::ec2::{InstanceState, LaunchSpec};
 use crate::services::sqs::{QueueAttributes, RedrivePolicy};
 use crate::world::World;
+use crate::catalogue::catalogue;
+use crate::services::launch_templates::encode_user_data;
 
 /// Ticks a skip-ahead runs per call of [`Session::advance_wall`], so that a
 /// long skip is spread over many frames and never freezes a page.
@@ -287,7 +289,8 @@ impl Session {
         for (kind, points, message) in changes {
             self.push_event(kind, points, message);
         }
-        if self.completed_at.is_none() && self.objectives.iter().all(|o| o.ok) {
+        let needed = self.objectives.iter().zip(&self.quest.objectives).filter(|(_, o)| !o.bonus);
+        if self.completed_at.is_none() && needed.map(|(s, _)| s).all(|s| s.ok) {
             self.completed_at = Some(now);
             let bonus = self.quest.scoring.completion_bonus;
             self.push_event(ScoreKind::QuestCompleted, bonus, format!("Quest complete: {}", self.quest.title));
@@ -312,6 +315,7 @@ fn build_world(quest: &Quest) -> World {
     let start = quest.start_unix();
     let mut world = World::new(spec.seed, spec.region.get_ref(), start);
     add_queues(&mut world, quest);
+    add_launch_templates(&mut world, quest);
     for instance in &spec.instances {
         let state = InstanceState::from_name(instance.state.get_ref()).unwrap_or(InstanceState::Running);
         let launch = LaunchSpec {
@@ -330,6 +334,28 @@ fn build_world(quest: &Quest) -> World {
         let _ = world.ec2.launch(&mut world.env, launch);
     }
     world
+}
+
+/// Creates the quest's launch templates, version 1 each. Validation has
+/// checked names, types and images.
+fn add_launch_templates(world: &mut World, quest: &Quest) {
+    for spec in &quest.world.launch_templates {
+        let Some(ty) = catalogue().instance_type(spec.instance_type.get_ref()) else { continue };
+        let image = match &spec.image_id {
+            Some(id) => Some(id.get_ref().clone()),
+            None => world.ec2.default_image(ty.architecture).map(|i| i.image_id.clone()),
+        };
+        let mut data = serde_json::Map::new();
+        if let Some(image) = image {
+            data.insert("ImageId".into(), image.into());
+        }
+        data.insert("InstanceType".into(), ty.name.clone().into());
+        if let Some(text) = &spec.user_data {
+            data.insert("UserData".into(), encode_user_data(text).into());
+        }
+        let World { ec2, env, .. } = world;
+        let _ = ec2.launch_templates.create(env, spec.name.get_ref(), data, spec.description.clone(), Vec::new());
+    }
 }
 
 /// Creates the quest's queues, then points them at their dead-letter
