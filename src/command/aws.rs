@@ -32,7 +32,7 @@ use crate::services::launch_templates::{
     self, InstanceRequest, LaunchTemplateVersion, TemplateSpecifier,
 };
 use crate::services::validation_error;
-use crate::services::{AwsError, Filter};
+use crate::services::{filter_matches, AwsError, Filter};
 use crate::world::World;
 
 /// How a parameter's words are read.
@@ -422,6 +422,18 @@ pub static SERVICES: &[Service] = &[
                     opt("--dry-run", Kind::Flag),
                 ],
                 run: delete_launch_template,
+            },
+            Operation {
+                name: "describe-images",
+                api: "DescribeImages",
+                params: &[
+                    opt("--image-ids", Kind::List),
+                    opt("--owners", Kind::List),
+                    opt("--filters", Kind::Structures),
+                    opt("--include-deprecated", Kind::Flag),
+                    opt("--dry-run", Kind::Flag),
+                ],
+                run: describe_images,
             },
             Operation {
                 name: "describe-instance-types",
@@ -1100,6 +1112,96 @@ fn stop_instances(world: &mut World, args: &Args) -> Result<Value, AwsError> {
 fn terminate_instances(world: &mut World, args: &Args) -> Result<Value, AwsError> {
     let changes = world.ec2.terminate_instances(&mut world.env, &args.list("--instance-ids"))?;
     Ok(state_changes("TerminatingInstances", changes))
+}
+
+/// The account id Amazon's public images belong to in us-east-1.
+const AMAZON_OWNER_ID: &str = "137112412989";
+
+fn describe_images(world: &mut World, args: &Args) -> Result<Value, AwsError> {
+    let ids = args.list("--image-ids");
+    if let Some(bad) = ids.iter().find(|id| !is_image_id(id)) {
+        return Err(AwsError::new("InvalidAMIID.Malformed", format!("Invalid id: \"{bad}\" (expecting \"ami-...\")")));
+    }
+    if let Some(missing) = ids.iter().find(|id| !world.ec2.images.iter().any(|i| &&i.image_id == id)) {
+        return Err(AwsError::new("InvalidAMIID.NotFound", format!("The image id '[{missing}]' does not exist")));
+    }
+    let filters = filters(args)?;
+    let field = |image: &ec2::Image, name: &str| -> Option<String> {
+        Some(match name {
+            "architecture" => image.architecture.as_str().to_string(),
+            "image-id" => image.image_id.clone(),
+            "name" => image.name.clone(),
+            "owner-alias" => "amazon".into(),
+            "owner-id" => AMAZON_OWNER_ID.into(),
+            "state" => "available".into(),
+            "image-type" => "machine".into(),
+            "platform-details" => "Linux/UNIX".into(),
+            "root-device-type" => "ebs".into(),
+            "virtualization-type" => "hvm".into(),
+            "is-public" => "true".into(),
+            _ => return None,
+        })
+    };
+    let probe = &world.ec2.images[0];
+    if let Some(bad) = filters.iter().find(|f| field(probe, &f.name).is_none()) {
+        return Err(AwsError::new("InvalidParameterValue", format!("The filter '{}' is invalid", bad.name)));
+    }
+    // Amazon's images match the owners amazon and its account id; the
+    // player's own account (self) has none.
+    let owners = args.list("--owners");
+    let owned = owners.is_empty() || owners.iter().any(|o| o == "amazon" || o == AMAZON_OWNER_ID);
+    let images: Vec<Value> = world
+        .ec2
+        .images
+        .iter()
+        .filter(|i| owned && (ids.is_empty() || ids.contains(&i.image_id)))
+        .filter(|i| filters.iter().all(|f| field(i, &f.name).is_some_and(|v| filter_matches(&f.values, &v))))
+        .map(image_json)
+        .collect();
+    Ok(json!({ "Images": images }))
+}
+
+fn is_image_id(id: &str) -> bool {
+    id.strip_prefix("ami-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+fn image_json(image: &ec2::Image) -> Value {
+    let arch = image.architecture.as_str();
+    json!({
+        "Architecture": arch,
+        "CreationDate": "2026-01-15T21:04:11.000Z",
+        "ImageId": image.image_id,
+        "ImageLocation": format!("amazon/{}", image.name),
+        "ImageType": "machine",
+        "Public": true,
+        "OwnerId": AMAZON_OWNER_ID,
+        "PlatformDetails": "Linux/UNIX",
+        "UsageOperation": "RunInstances",
+        "State": "available",
+        "BlockDeviceMappings": [{
+            "DeviceName": "/dev/xvda",
+            "Ebs": {
+                "DeleteOnTermination": true,
+                "SnapshotId": if arch == "arm64" { "snap-0f6d1c2b3a4e59687" } else { "snap-0a9b8c7d6e5f41032" },
+                "VolumeSize": 8,
+                "VolumeType": "gp3",
+                "Encrypted": false
+            }
+        }],
+        "Description": format!("Amazon Linux 2023 AMI 2023.6.20260115.0 {arch} HVM kernel-6.1"),
+        "EnaSupport": true,
+        "Hypervisor": "xen",
+        "ImageOwnerAlias": "amazon",
+        "Name": image.name,
+        "RootDeviceName": "/dev/xvda",
+        "RootDeviceType": "ebs",
+        "SriovNetSupport": "simple",
+        "VirtualizationType": "hvm",
+        "BootMode": "uefi-preferred",
+        "DeprecationTime": "2028-01-15T21:04:00.000Z"
+    })
 }
 
 fn describe_instance_types(_world: &mut World, args: &Args) -> Result<Value, AwsError> {
