@@ -246,6 +246,40 @@ proptest! {
     }
 
     #[test]
+    fn metric_data_queries_never_panic(
+        query in "[\\[\\]{}\":,= a-zA-Z0-9.-]{0,160}",
+        stat in "(p[0-9.]{0,6}|Average|Maximum|[A-Za-z]{0,6})",
+        period in "(-?[0-9]{0,7}|[a-z]{0,3})",
+    ) {
+        // Random JSON-ish text, and well-formed queries with random
+        // statistic and period, against a world with metrics.
+        let mut s = session();
+        s.run_until(600);
+        let well_formed = format!(
+            "[{{\"Id\":\"m1\",\"MetricStat\":{{\"Metric\":{{\"Namespace\":\"AWS/EC2\",\
+             \"MetricName\":\"CPUUtilization\"}},\"Period\":\"{period}\",\"Stat\":\"{stat}\"}}}}]"
+        );
+        for queries in [query.as_str(), well_formed.as_str()] {
+            let line = format!(
+                "aws cloudwatch get-metric-data --start-time 2026-03-02T07:00:00Z \
+                 --end-time 2026-03-02T07:10:00Z --metric-data-queries '{}'",
+                queries.replace('\'', "")
+            );
+            for e in s.execute(&line) {
+                prop_assert!(!e.reply.is_error || !e.reply.text.is_empty(), "an error says something");
+            }
+        }
+        let line = format!(
+            "aws cloudwatch get-metric-statistics --namespace AWS/EC2 --metric-name CPUUtilization \
+             --start-time 2026-03-02T07:00:00Z --end-time 2026-03-02T07:10:00Z --period 60 \
+             --extended-statistics '{stat}'"
+        );
+        for e in s.execute(&line) {
+            prop_assert!(!e.reply.is_error || !e.reply.text.is_empty(), "an error says something");
+        }
+    }
+
+    #[test]
     fn dispatcher_never_panics_on_noise(input in "\\PC{0,120}") {
         let mut s = session();
         let _ = s.execute(&input);

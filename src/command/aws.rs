@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::shorthand::{self, Structure};
 use super::Reply;
-use crate::calendar::parse_iso8601;
+use crate::calendar::{format_iso8601, parse_iso8601};
 use crate::catalogue::catalogue;
 use crate::services::cloudwatch::{self, Statistic, StatisticsQuery};
 use crate::services::ec2;
@@ -32,7 +32,7 @@ use crate::services::launch_templates::{
     self, InstanceRequest, LaunchTemplateVersion, TemplateSpecifier,
 };
 use crate::services::validation_error;
-use crate::services::{filter_matches, AwsError, Filter};
+use crate::services::{filter_matches, metric_data, AwsError, Filter};
 use crate::world::World;
 
 /// How a parameter's words are read.
@@ -326,9 +326,23 @@ pub static SERVICES: &[Service] = &[
                     req("--end-time", Kind::Timestamp),
                     req("--period", Kind::Integer),
                     opt("--statistics", Kind::List),
+                    opt("--extended-statistics", Kind::List),
                     opt("--unit", Kind::Text),
                 ],
                 run: get_metric_statistics,
+            },
+            Operation {
+                name: "get-metric-data",
+                api: "GetMetricData",
+                params: &[
+                    req("--metric-data-queries", Kind::List),
+                    req("--start-time", Kind::Timestamp),
+                    req("--end-time", Kind::Timestamp),
+                    opt("--scan-by", Kind::Text),
+                    opt("--max-datapoints", Kind::Integer),
+                    opt("--label-options", Kind::Text),
+                ],
+                run: get_metric_data,
             },
             Operation {
                 name: "list-metrics",
@@ -1264,30 +1278,111 @@ fn get_metric_statistics(world: &mut World, args: &Args) -> Result<Value, AwsErr
             })
         })
         .collect::<Result<_, _>>()?;
-    if statistics.is_empty() {
+    let extended = args.list("--extended-statistics");
+    let percentiles: Vec<(String, f64)> = extended
+        .iter()
+        .map(|name| {
+            metric_data::parse_percentile(name).map(|p| (name.clone(), p)).ok_or_else(|| {
+                AwsError::new(
+                    "InvalidParameterValue",
+                    format!(
+                        "The value {name} for parameter ExtendedStatistics is not supported: use a \
+                         percentile from p0 to p100, such as p90 or p99.9."
+                    ),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if statistics.is_empty() == percentiles.is_empty() {
         return Err(AwsError::new(
             "InvalidParameterCombination",
             "Must specify either Statistics or ExtendedStatistics, but not both.",
         ));
     }
+    if percentiles.len() > 10 {
+        return Err(AwsError::new(
+            "InvalidParameterValue",
+            "The collection ExtendedStatistics must not have more than 10 members.",
+        ));
+    }
     let dims = dimensions(args)?;
     let start_unix = world.env.start_unix;
-    let query = StatisticsQuery {
-        namespace: args.text("--namespace").unwrap_or_default(),
-        metric_name: args.text("--metric-name").unwrap_or_default(),
-        dimensions: &dims,
-        start: args.timestamp("--start-time")?.unwrap_or(start_unix) - start_unix,
-        end: args.timestamp("--end-time")?.unwrap_or(start_unix) - start_unix,
-        period: args.integer("--period")?.unwrap_or(60).max(0) as u64,
-        statistics: &statistics,
+    let namespace = args.text("--namespace").unwrap_or_default();
+    let metric_name = args.text("--metric-name").unwrap_or_default();
+    let start = args.timestamp("--start-time")?.unwrap_or(start_unix) - start_unix;
+    let end = args.timestamp("--end-time")?.unwrap_or(start_unix) - start_unix;
+    let period = args.integer("--period")?.unwrap_or(60).max(0) as u64;
+    let metrics = &world.env.metrics;
+    let unit = metrics.find(namespace, metric_name, &dims).map_or("None".to_string(), |s| s.unit.clone());
+    if percentiles.is_empty() {
+        let query = StatisticsQuery {
+            namespace,
+            metric_name,
+            dimensions: &dims,
+            start,
+            end,
+            period,
+            statistics: &statistics,
+        };
+        let points = metrics.statistics(&query)?;
+        return Ok(cloudwatch::statistics_json(metric_name, &unit, &points, &statistics, start_unix));
+    }
+    let points = metric_data::datapoints(metrics, namespace, metric_name, &dims, (start, end, period))?;
+    let datapoints: Vec<Value> = points
+        .iter()
+        .map(|point| {
+            let values: serde_json::Map<String, Value> = percentiles
+                .iter()
+                .filter_map(|(name, p)| {
+                    let value = point.value(metric_data::Stat::Percentile(*p))?;
+                    Some((name.clone(), json!((value * 1e10).round() / 1e10)))
+                })
+                .collect();
+            json!({
+                "Timestamp": format_iso8601(start_unix + point.start),
+                "Unit": unit,
+                "ExtendedStatistics": values,
+            })
+        })
+        .collect();
+    Ok(json!({ "Label": metric_name, "Datapoints": datapoints }))
+}
+
+fn get_metric_data(world: &mut World, args: &Args) -> Result<Value, AwsError> {
+    let words = args.list("--metric-data-queries");
+    let value = match words.as_slice() {
+        [one] if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') => {
+            serde_json::from_str(one).map_err(|e| {
+                cli_error(format!(
+                    "Error parsing parameter '--metric-data-queries': Invalid JSON: {e}\nJSON received: {one}"
+                ))
+            })?
+        }
+        many => Value::Array(
+            many.iter()
+                .map(|w| shorthand::parse_nested(w))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| cli_error(e.replace("parameter:", "parameter '--metric-data-queries':")))?,
+        ),
     };
-    let points = world.env.metrics.statistics(&query)?;
-    let unit = world
-        .env
-        .metrics
-        .find(query.namespace, query.metric_name, &dims)
-        .map_or("None".to_string(), |s| s.unit.clone());
-    Ok(cloudwatch::statistics_json(query.metric_name, &unit, &points, &statistics, start_unix))
+    let queries = metric_data::parse_queries(&value)?;
+    let start_unix = world.env.start_unix;
+    let start = args.timestamp("--start-time")?.unwrap_or(start_unix) - start_unix;
+    let end = args.timestamp("--end-time")?.unwrap_or(start_unix) - start_unix;
+    let ascending = match args.text("--scan-by") {
+        None | Some("TimestampDescending") => false,
+        Some("TimestampAscending") => true,
+        Some(other) => {
+            return Err(AwsError::new(
+                "ValidationError",
+                format!(
+                    "1 validation error detected: Value '{other}' at 'scanBy' failed to satisfy \
+                     constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]"
+                ),
+            ))
+        }
+    };
+    metric_data::get_metric_data(&world.env.metrics, &queries, (start, end), ascending, start_unix)
 }
 
 fn list_metrics(world: &mut World, args: &Args) -> Result<Value, AwsError> {

@@ -9,6 +9,7 @@ pub mod autoscaling;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod launch_templates;
+pub mod metric_data;
 pub mod sqs;
 
 use std::fmt;
