@@ -136,15 +136,14 @@ impl Worker {
 /// busy fractions into `CPUUtilization`.
 pub fn step(ec2: &mut Ec2, sqs: &mut Sqs, now: u64) {
     sqs.consume(now, |queue| {
-        ec2.instances
-            .iter()
+        ec2.ticking()
             .filter(|i| i.state == InstanceState::Running)
             .filter_map(|i| i.worker.as_ref())
             .filter(|w| w.consumer.queue == queue)
             .map(|w| w.capacity)
             .sum()
     });
-    for instance in &mut ec2.instances {
+    ec2.for_each_ticking(|instance| {
         let running = instance.state == InstanceState::Running;
         if let Some(worker) = &mut instance.worker {
             worker.busy = match sqs.queue(&worker.consumer.queue) {
@@ -152,7 +151,7 @@ pub fn step(ec2: &mut Ec2, sqs: &mut Sqs, now: u64) {
                 _ => 0.0,
             };
         }
-    }
+    });
 }
 
 /// Charges each queue with the cost and emissions, over this tick, of the
@@ -160,7 +159,7 @@ pub fn step(ec2: &mut Ec2, sqs: &mut Sqs, now: u64) {
 /// Runs after EC2 has set each instance's rate for the tick.
 pub fn account(ec2: &Ec2, sqs: &mut Sqs) {
     let hours = TICK_SECONDS as f64 / 3600.0;
-    for worker in ec2.instances.iter().filter_map(|i| i.worker.as_ref()) {
+    for worker in ec2.ticking().filter_map(|i| i.worker.as_ref()) {
         if worker.rate.cost_usd_per_hour == 0.0 && worker.rate.co2e_g_per_hour == 0.0 {
             continue;
         }

@@ -11,7 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::catalogue::{catalogue, InstanceType};
 use crate::clock::TICK_SECONDS;
@@ -45,10 +46,27 @@ impl LedgerEntry {
 }
 
 /// Costs and emissions of every resource, keyed by resource id.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Entries sit in a vector sorted by resource id, which is the order they
+/// serialize in (a map, as a `BTreeMap` would give) and the order rates
+/// are summed in. Only the resources that accrued since the last
+/// [`Ledger::begin_tick`] can have a non-zero current rate; the ledger
+/// keeps their positions so that a tick touches them and no others.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(from = "StoredLedger")]
 pub struct Ledger {
-    entries: BTreeMap<String, LedgerEntry>,
+    entries: Vec<(String, LedgerEntry)>,
+    /// Positions in `entries` of the resources that accrued since the last
+    /// `begin_tick`, ascending. Follows from the entries' current rates
+    /// within a tick; not serialized.
+    accrued: Vec<usize>,
 }
+
+/// Where a resource's entry was last found: lets a resource that accrues
+/// every tick skip the search. The ledger checks the hint against the
+/// resource id, so a stale hint only costs a search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntryHint(Option<usize>);
 
 /// What a resource costs and emits per hour right now.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -61,39 +79,74 @@ impl Ledger {
     /// Zeroes every current rate; resources that still run set theirs again
     /// during the tick.
     pub fn begin_tick(&mut self) {
-        for entry in self.entries.values_mut() {
-            entry.cost_usd_per_hour = 0.0;
-            entry.co2e_g_per_hour = 0.0;
+        for &at in &self.accrued {
+            if let Some((_, entry)) = self.entries.get_mut(at) {
+                entry.cost_usd_per_hour = 0.0;
+                entry.co2e_g_per_hour = 0.0;
+            }
         }
+        self.accrued.clear();
     }
 
     /// Records that `resource` ran for one tick at `rate`.
     pub fn accrue(&mut self, resource: &str, kind: &str, rate: Rate) {
-        // Look up before inserting: this runs for every resource every
-        // tick, and only a new resource needs its id copied.
-        match self.entries.get_mut(resource) {
-            Some(entry) => entry.add_tick(rate),
-            None => {
-                let mut fresh = LedgerEntry { kind: kind.to_string(), ..LedgerEntry::default() };
-                fresh.add_tick(rate);
-                self.entries.insert(resource.to_string(), fresh);
-            }
+        self.accrue_hinted(&mut EntryHint::default(), resource, kind, rate);
+    }
+
+    /// [`Ledger::accrue`], first trying the entry `hint` names; leaves in
+    /// `hint` where the entry is.
+    pub fn accrue_hinted(&mut self, hint: &mut EntryHint, resource: &str, kind: &str, rate: Rate) {
+        let hinted = hint.0.filter(|&at| {
+            self.entries.get(at).is_some_and(|(id, _)| id == resource)
+        });
+        let at = match hinted {
+            Some(at) => at,
+            None => match self.position(resource) {
+                Ok(at) => at,
+                Err(at) => self.insert(at, resource, kind),
+            },
+        };
+        *hint = EntryHint(Some(at));
+        if let Some((_, entry)) = self.entries.get_mut(at) {
+            entry.add_tick(rate);
         }
+        if let Err(slot) = self.accrued.binary_search(&at) {
+            self.accrued.insert(slot, at);
+        }
+    }
+
+    /// Where `resource`'s entry is, or where it would go.
+    fn position(&self, resource: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(id, _)| id.as_str().cmp(resource))
+    }
+
+    /// Adds an empty entry for a new resource at position `at`.
+    fn insert(&mut self, at: usize, resource: &str, kind: &str) -> usize {
+        let fresh = LedgerEntry { kind: kind.to_string(), ..LedgerEntry::default() };
+        self.entries.insert(at, (resource.to_string(), fresh));
+        for later in self.accrued.iter_mut().filter(|p| **p >= at) {
+            *later += 1;
+        }
+        at
     }
 
     /// One resource's entry, if it has ever accrued anything.
     pub fn entry(&self, resource: &str) -> Option<&LedgerEntry> {
-        self.entries.get(resource)
+        let at = self.position(resource).ok()?;
+        self.entries.get(at).map(|(_, entry)| entry)
     }
 
     /// Every entry, by resource id.
     pub fn entries(&self) -> impl Iterator<Item = (&String, &LedgerEntry)> {
-        self.entries.iter()
+        self.entries.iter().map(|(id, entry)| (id, entry))
     }
 
     /// Sum of current rates over all resources.
     pub fn rate(&self) -> Rate {
-        self.entries.values().fold(Rate::default(), |acc, e| Rate {
+        // Every other entry's current rate is zero, and adding zero changes
+        // no sum: this is the sum over all entries in id order, bit for bit.
+        let current = self.accrued.iter().filter_map(|&at| self.entries.get(at));
+        current.fold(Rate::default(), |acc, (_, e)| Rate {
             cost_usd_per_hour: acc.cost_usd_per_hour + e.cost_usd_per_hour,
             co2e_g_per_hour: acc.co2e_g_per_hour + e.co2e_g_per_hour,
         })
@@ -101,30 +154,105 @@ impl Ledger {
 
     /// Total cost so far, in US dollars.
     pub fn total_cost_usd(&self) -> f64 {
-        self.entries.values().map(|e| e.cost_usd).sum()
+        self.entries.iter().map(|(_, e)| e.cost_usd).sum()
     }
 
     /// Total emissions so far, in grams CO2e.
     pub fn total_co2e_g(&self) -> f64 {
-        self.entries.values().map(|e| e.co2e_g).sum()
+        self.entries.iter().map(|(_, e)| e.co2e_g).sum()
+    }
+}
+
+/// Two ledgers are equal when their entries are.
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+/// The ledger serializes as `{"entries": {id: entry, ...}}`, ids in order.
+impl Serialize for Ledger {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Entries<'a>(&'a [(String, LedgerEntry)]);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.iter().map(|(id, entry)| (id, entry)))
+            }
+        }
+        let mut ledger = serializer.serialize_struct("Ledger", 1)?;
+        ledger.serialize_field("entries", &Entries(&self.entries))?;
+        ledger.end()
+    }
+}
+
+/// The serialized form of a ledger.
+#[derive(Deserialize)]
+struct StoredLedger {
+    entries: BTreeMap<String, LedgerEntry>,
+}
+
+impl From<StoredLedger> for Ledger {
+    fn from(stored: StoredLedger) -> Self {
+        let entries: Vec<(String, LedgerEntry)> = stored.entries.into_iter().collect();
+        let accrued = (0..entries.len())
+            .filter(|&at| {
+                let e = &entries[at].1;
+                e.cost_usd_per_hour != 0.0 || e.co2e_g_per_hour != 0.0
+            })
+            .collect();
+        Ledger { entries, accrued }
+    }
+}
+
+/// The CCF rate of one instance type in one region as a function of its
+/// utilisation, with everything else worked out once: what an instance's
+/// every tick needs, without catalogue lookups. Gives bit for bit what
+/// [`instance_rate`] gives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateModel {
+    cost_usd_per_hour: f64,
+    min_watts: f64,
+    watts_range: f64,
+    vcpu: f64,
+    memory_watts: f64,
+    grid_g_per_kwh: f64,
+    embodied_g_per_hour: f64,
+}
+
+impl RateModel {
+    /// The model of `ty` in `region`; an unknown region has no grid
+    /// emissions.
+    pub fn new(ty: &InstanceType, region: &str) -> Self {
+        let power = catalogue().power(ty);
+        let share = ty.vcpu as f64 / ty.platform_vcpu.max(1) as f64;
+        RateModel {
+            cost_usd_per_hour: ty.price_usd_per_hour,
+            min_watts: power.min_watts,
+            watts_range: power.max_watts - power.min_watts,
+            vcpu: ty.vcpu as f64,
+            memory_watts: ty.memory_gib * MEMORY_WATTS_PER_GB,
+            grid_g_per_kwh: catalogue().grid_g_per_kwh(region).unwrap_or(0.0),
+            embodied_g_per_hour: ty.embodied_kg_co2e * 1000.0 / EMBODIED_LIFESPAN_HOURS * share,
+        }
+    }
+
+    /// Cost and CO2e per hour at `utilisation` (0 to 1).
+    pub fn rate_at(&self, utilisation: f64) -> Rate {
+        let u = utilisation.clamp(0.0, 1.0);
+        let cpu_watts = (self.min_watts + u * self.watts_range) * self.vcpu;
+        let kwh_per_hour = (cpu_watts + self.memory_watts) / 1000.0;
+        let operational = kwh_per_hour * AWS_PUE * self.grid_g_per_kwh;
+        Rate {
+            cost_usd_per_hour: self.cost_usd_per_hour,
+            co2e_g_per_hour: operational + self.embodied_g_per_hour,
+        }
     }
 }
 
 /// Cost and CO2e per hour of a running instance at `utilisation` (0 to 1)
 /// in `region`, by the Cloud Carbon Footprint method.
 pub fn instance_rate(ty: &InstanceType, utilisation: f64, region: &str) -> Rate {
-    let u = utilisation.clamp(0.0, 1.0);
-    let power = catalogue().power(ty);
-    let cpu_watts = (power.min_watts + u * (power.max_watts - power.min_watts)) * ty.vcpu as f64;
-    let memory_watts = ty.memory_gib * MEMORY_WATTS_PER_GB;
-    let kwh_per_hour = (cpu_watts + memory_watts) / 1000.0;
-    let grid = catalogue().grid_g_per_kwh(region).unwrap_or(0.0);
-    let operational = kwh_per_hour * AWS_PUE * grid;
-
-    let share = ty.vcpu as f64 / ty.platform_vcpu.max(1) as f64;
-    let embodied = ty.embodied_kg_co2e * 1000.0 / EMBODIED_LIFESPAN_HOURS * share;
-
-    Rate { cost_usd_per_hour: ty.price_usd_per_hour, co2e_g_per_hour: operational + embodied }
+    RateModel::new(ty, region).rate_at(utilisation)
 }
 
 #[cfg(test)]

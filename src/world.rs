@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::consumer;
 use crate::events::EventLog;
+use crate::files::Files;
 use crate::history::{History, Sample};
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
@@ -81,6 +82,19 @@ impl Env {
     }
 }
 
+/// A value derived from the state to save work, never part of the state:
+/// the field holding it is left out of serialization (`#[serde(skip)]`),
+/// and every cache equals every other, so that comparing two states
+/// ignores what their caches hold.
+#[derive(Clone, Debug, Default)]
+pub struct Cache<T>(pub T);
+
+impl<T> PartialEq for Cache<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// The whole simulated cloud.
 #[derive(Debug, Serialize)]
 pub struct World {
@@ -98,6 +112,9 @@ pub struct World {
     /// EC2 Auto Scaling.
     #[serde(skip_serializing_if = "AutoScaling::is_empty")]
     pub autoscaling: AutoScaling,
+    /// The player's files (the terminal's home directory).
+    #[serde(skip_serializing_if = "Files::is_empty")]
+    pub files: Files,
     /// Cost, CO2e and running instances per minute, for the charts.
     #[serde(skip)]
     pub history: History,
@@ -123,6 +140,7 @@ impl World {
             sqs: Sqs::new(ACCOUNT_ID),
             alarms: Alarms::default(),
             autoscaling: AutoScaling::default(),
+            files: Files::default(),
             history: History::default(),
         }
     }

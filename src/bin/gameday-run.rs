@@ -5,7 +5,9 @@
 //!   completes its quest.
 //! - `gameday-run play QUEST LOG` replays a command log against a quest,
 //!   printing every command's output, the score feed and the final score.
-//! - `gameday-run bench [QUEST]` measures simulated hours per wall second.
+//! - `gameday-run bench [QUEST] [--solution]` measures simulated hours per
+//!   wall second, after replaying the quest's reference solution if asked,
+//!   and the memory CloudWatch's per-minute history takes per metric-day.
 //! - `gameday-run digest QUEST LOG` prints the state fingerprint after a
 //!   replay, to compare runs across machines and browsers.
 
@@ -28,7 +30,8 @@ mod runner {
 
     use clap::{Parser, Subcommand};
     use gameday::clock::format_duration;
-    use gameday::quest::{Quest, Session};
+    use gameday::quest::{parse_log, Quest, Session};
+    use gameday::services::cloudwatch::Metrics;
 
     #[derive(Parser)]
     #[command(name = "gameday-run", version, about = "Check, replay and measure GameDay Sandbox quests")]
@@ -53,6 +56,14 @@ mod runner {
             /// Simulated hours to run.
             #[arg(long, default_value_t = 24)]
             hours: u64,
+            /// First replay the commands of the quest's reference solution
+            /// (untimed; a final wait without a command is left out), so
+            /// that the timed hours run the world as the solution leaves it.
+            #[arg(long)]
+            solution: bool,
+            /// Run this many times and report the best and the median.
+            #[arg(long, default_value_t = 1)]
+            repeat: u32,
         },
         /// Print the state fingerprint after replaying a log.
         Digest { quest: PathBuf, log: PathBuf },
@@ -62,7 +73,9 @@ mod runner {
         let result = match Cli::parse().command {
             Command::Check { dir } => check(&dir),
             Command::Play { quest, log } => play(&quest, &log),
-            Command::Bench { quest, hours } => bench(&quest, hours),
+            Command::Bench { quest, hours, solution, repeat } => {
+                bench(&quest, hours, solution, repeat)
+            }
             Command::Digest { quest, log } => digest(&quest, &log),
         };
         match result {
@@ -171,17 +184,56 @@ mod runner {
         Ok(())
     }
 
-    fn bench(quest: &Path, hours: u64) -> Result<(), String> {
+    fn bench(quest: &Path, hours: u64, solution: bool, repeat: u32) -> Result<(), String> {
         let quest = load(quest)?;
-        let mut session = Session::new(quest);
-        let from = session.now();
-        let started = Instant::now();
-        session.run_until(from + hours * 3600);
-        let wall = started.elapsed().as_secs_f64();
+        let log = quest.solution.log.get_ref().clone();
+        let mut walls = Vec::new();
+        let mut last = None;
+        for _ in 0..repeat.max(1) {
+            let mut session = Session::new(quest.clone());
+            if solution {
+                replay_commands(&mut session, &log)?;
+            }
+            let from = session.now();
+            let started = Instant::now();
+            session.run_until(from + hours * 3600);
+            walls.push(started.elapsed().as_secs_f64());
+            last = Some(session);
+        }
+        walls.sort_by(f64::total_cmp);
+        let (best, median) = (walls[0], walls[walls.len() / 2]);
+        let per_day = |wall: f64| wall * 1000.0 * 24.0 / hours.max(1) as f64;
         println!(
-            "simulated {hours} h in {wall:.3} s wall: {:.0} simulated hours per wall second (native)",
-            hours as f64 / wall.max(1e-9)
+            "simulated {hours} h in {best:.3} s wall (best of {}; median {median:.3} s): {:.0} \
+             simulated hours per wall second (native, {:.1} ms per simulated day)",
+            walls.len(),
+            hours as f64 / best.max(1e-9),
+            per_day(best)
         );
+
+        let Some(session) = last else { return Ok(()) };
+        let metrics = &session.world().env.metrics;
+        let series = metrics.series().len();
+        let minutes: usize = metrics.series().iter().map(|s| s.minutes.len()).sum();
+        println!(
+            "metric history: {series} series, {minutes} one-minute entries, {} bytes per \
+             metric-day ({} bytes per entry x 1440; {} bytes on the heap now)",
+            Metrics::BYTES_PER_METRIC_DAY,
+            Metrics::BYTES_PER_MINUTE,
+            metrics.heap_bytes()
+        );
+        Ok(())
+    }
+
+    /// Runs a log's commands at their times, without its final wait.
+    fn replay_commands(session: &mut Session, log: &str) -> Result<(), String> {
+        let entries = parse_log(log).map_err(|e| format!("solution.log {e}"))?;
+        for entry in entries.iter().filter(|e| !e.command.is_empty()) {
+            if let Some(at) = entry.at {
+                session.run_until(at);
+            }
+            session.execute(&entry.command);
+        }
         Ok(())
     }
 

@@ -705,8 +705,17 @@ impl Alarms {
                 continue;
             };
             if now.is_multiple_of(alarm.config.period) {
-                let (outcome, values) = evaluate(alarm, &env.metrics, now, env.start_unix);
+                // Most evaluations change nothing, and wording a reason
+                // costs more than deciding: the reason is worded, by a
+                // second and otherwise identical evaluation, only when it
+                // will be shown.
+                let (mut outcome, mut values) =
+                    evaluate(alarm, &env.metrics, now, env.start_unix, false);
                 let changed = outcome.state.is_some_and(|s| Some(s) != self.state_of(at));
+                let first = outcome.state.is_some() && alarm.state_reason == INITIAL_REASON;
+                if changed || first {
+                    (outcome, values) = evaluate(alarm, &env.metrics, now, env.start_unix, true);
+                }
                 if let Some(alarm) = self.alarms.get_mut(at) {
                     alarm.last_values = values;
                     // A new alarm that stays INSUFFICIENT_DATA says why
@@ -978,12 +987,15 @@ fn aggregate(series: &Series, start: u64, end: u64, statistic: Statistic) -> Opt
 }
 
 /// Evaluates an alarm at `now` by CloudWatch's rules (see the module doc).
-/// Also returns the datapoint values used, newest first.
+/// Also returns the datapoint values used, newest first. Without `worded`
+/// the outcome's reason and reason data are left empty; the state and the
+/// values do not depend on it.
 fn evaluate(
     alarm: &MetricAlarm,
     metrics: &Metrics,
     now: u64,
     start_unix: i64,
+    worded: bool,
 ) -> (Outcome, Vec<f64>) {
     let config = &alarm.config;
     let slots = slots(config, metrics, now);
@@ -1003,8 +1015,9 @@ fn evaluate(
         config,
         start_unix,
         from: alarm.state.name(),
+        worded,
     };
-    let data = Some(reason_data(config, &slots, &real, now, start_unix));
+    let data = worded.then(|| reason_data(config, &slots, &real, now, start_unix));
 
     if real.len() >= n {
         let used = real.get(..n).unwrap_or(&real);
@@ -1034,11 +1047,13 @@ fn evaluate(
         let outcome = match treat {
             TreatMissingData::Missing => Outcome {
                 state: Some(AlarmState::InsufficientData),
-                reason: format!(
-                    "Insufficient Data: {n} {} {} unknown.",
-                    plural(n, "datapoint"),
-                    was(n)
-                ),
+                reason: text.say(|| {
+                    format!(
+                        "Insufficient Data: {n} {} {} unknown.",
+                        plural(n, "datapoint"),
+                        was(n)
+                    )
+                }),
                 data,
             },
             TreatMissingData::Ignore => Outcome {
@@ -1052,13 +1067,15 @@ fn evaluate(
                 } else {
                     (AlarmState::Ok, "NonBreaching")
                 };
-                let reason = format!(
-                    "Threshold Crossed: no datapoints were received for {n} {} and {n} missing \
-                     {} {} treated as [{label}].",
-                    plural(n, "period"),
-                    plural(n, "datapoint"),
-                    was(n)
-                );
+                let reason = text.say(|| {
+                    format!(
+                        "Threshold Crossed: no datapoints were received for {n} {} and {n} \
+                         missing {} {} treated as [{label}].",
+                        plural(n, "period"),
+                        plural(n, "datapoint"),
+                        was(n)
+                    )
+                });
                 Outcome {
                     state: Some(state),
                     reason,
@@ -1151,9 +1168,20 @@ struct Text<'a> {
     config: &'a AlarmConfig,
     start_unix: i64,
     from: &'static str,
+    /// Whether texts are wanted; if not, every text is empty.
+    worded: bool,
 }
 
 impl Text<'_> {
+    /// `reason()` if texts are wanted, else an empty text.
+    fn say(&self, reason: impl FnOnce() -> String) -> String {
+        if self.worded {
+            reason()
+        } else {
+            String::new()
+        }
+    }
+
     /// "Threshold Crossed: 3 out of the last 3 datapoints [61.0 (02/03/26
     /// 09:05:00), ...] were greater than the threshold (50.0) (minimum 3
     /// datapoints for OK -> ALARM transition)."
@@ -1164,6 +1192,9 @@ impl Text<'_> {
         to_alarm: bool,
         filled: usize,
     ) -> String {
+        if !self.worded {
+            return String::new();
+        }
         let c = self.config;
         let points: Vec<String> = listed
             .iter()

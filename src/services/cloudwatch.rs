@@ -8,6 +8,8 @@
 //! statistics, metric math and dashboards are not modelled yet; alarms are
 //! in [`crate::services::alarms`].
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -46,6 +48,40 @@ pub struct Series {
     pub unit: String,
     /// (minute since the quest started, aggregate).
     pub minutes: Vec<(u64, Aggregate)>,
+}
+
+impl Series {
+    /// Whether this is the series a producer names: same namespace and
+    /// name, and the same dimensions in any order.
+    fn is(&self, namespace: &str, name: &str, dims: &[(&str, &str)]) -> bool {
+        self.metric_name == name
+            && self.namespace == namespace
+            && self.dimensions.len() == dims.len()
+            && dims
+                .iter()
+                .all(|(k, v)| self.dimensions.iter().any(|(sk, sv)| sk == k && sv == v))
+    }
+}
+
+/// FNV-1a over a metric's identity, dimensions sorted by name and value;
+/// the key of [`Metrics`]' index. Equal identities hash equal; the rare
+/// collision is told apart by comparing names.
+fn identity_hash<'a>(namespace: &str, name: &str, dims: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    let mut feed = |text: &str| {
+        // A 0xff byte cannot occur in UTF-8, so it separates fields
+        // unambiguously.
+        for &b in text.as_bytes().iter().chain(&[0xff]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(namespace);
+    feed(name);
+    for (k, v) in dims {
+        feed(k);
+        feed(v);
+    }
+    hash
 }
 
 /// The statistics `GetMetricStatistics` can return.
@@ -97,12 +133,20 @@ impl Statistic {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Metrics {
     series: Vec<Series>,
-    /// Where the last `put` found its series. Services put their metrics
-    /// in the same order every tick, so the next search starts just after
-    /// it and usually succeeds at once.
+    /// Positions in `series` by [`identity_hash`], so that a put or a
+    /// lookup compares names with one or two series instead of all of
+    /// them. Series are never removed, so positions stay valid; the index
+    /// follows from `series` and is left out of the serialized state.
     #[serde(skip)]
-    cursor: usize,
+    index: BTreeMap<u64, Vec<usize>>,
 }
+
+/// Where a producer's series was last found, so that a producer that puts
+/// to the same series every tick (an instance's `CPUUtilization`) skips the
+/// search. A put checks that the hinted series is the one asked for, so a
+/// wrong or stale hint costs a search, never a sample in the wrong series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SeriesHint(Option<usize>);
 
 /// A `GetMetricStatistics` request in the simulation's own time: instants
 /// are seconds since the quest started.
@@ -118,39 +162,95 @@ pub struct StatisticsQuery<'a> {
 }
 
 impl Metrics {
+    /// Bytes one one-minute entry of a series takes.
+    pub const BYTES_PER_MINUTE: usize = std::mem::size_of::<(u64, Aggregate)>();
+
+    /// Bytes a day of one metric's one-minute history takes, without the
+    /// spare capacity of its vector.
+    pub const BYTES_PER_METRIC_DAY: usize = Self::BYTES_PER_MINUTE * 1440;
+
+    /// Bytes the series take on the heap now: their entries, spare
+    /// capacity included, and their names and dimensions.
+    pub fn heap_bytes(&self) -> usize {
+        let text = |s: &String| s.capacity();
+        self.series.capacity() * std::mem::size_of::<Series>()
+            + self
+                .series
+                .iter()
+                .map(|s| {
+                    s.minutes.capacity() * Self::BYTES_PER_MINUTE
+                        + text(&s.namespace)
+                        + text(&s.metric_name)
+                        + text(&s.unit)
+                        + s.dimensions.capacity() * std::mem::size_of::<(String, String)>()
+                        + s.dimensions.iter().map(|(k, v)| text(k) + text(v)).sum::<usize>()
+                })
+                .sum::<usize>()
+    }
+
     /// Records one sample taken at simulated second `now`.
     pub fn put(&mut self, namespace: &str, name: &str, dims: &[(&str, &str)], unit: &str, now: u64, value: f64) {
-        let minute = now / 60;
-        let n = self.series.len();
-        let found = (0..n).map(|k| (self.cursor + 1 + k) % n).find(|&i| {
-            let s = &self.series[i];
-            s.metric_name == name
-                && s.namespace == namespace
-                && s.dimensions.len() == dims.len()
-                && dims.iter().all(|(k, v)| s.dimensions.iter().any(|(sk, sv)| sk == k && sv == v))
+        self.put_hinted(&mut SeriesHint::default(), namespace, name, dims, unit, now, value);
+    }
+
+    /// [`Metrics::put`], first trying the series `hint` names; leaves in
+    /// `hint` where the series was found.
+    #[allow(clippy::too_many_arguments)]
+    pub fn put_hinted(
+        &mut self,
+        hint: &mut SeriesHint,
+        namespace: &str,
+        name: &str,
+        dims: &[(&str, &str)],
+        unit: &str,
+        now: u64,
+        value: f64,
+    ) {
+        let hinted = hint.0.filter(|&i| {
+            self.series.get(i).is_some_and(|s| s.is(namespace, name, dims))
         });
-        self.cursor = found.unwrap_or(n);
-        let series = match found.and_then(|i| self.series.get_mut(i)) {
-            Some(series) => series,
-            None => {
-                let mut dimensions: Vec<(String, String)> =
-                    dims.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-                dimensions.sort();
-                self.series.push(Series {
-                    namespace: namespace.to_string(),
-                    metric_name: name.to_string(),
-                    dimensions,
-                    unit: unit.to_string(),
-                    minutes: Vec::new(),
-                });
-                let last = self.series.len() - 1;
-                &mut self.series[last]
-            }
+        let at = match hinted {
+            Some(i) => i,
+            None => self.position_or_insert(namespace, name, dims, unit),
         };
+        *hint = SeriesHint(Some(at));
+        let Some(series) = self.series.get_mut(at) else {
+            return;
+        };
+        let minute = now / 60;
         match series.minutes.last_mut() {
             Some((m, agg)) if *m == minute => agg.merge(&Aggregate::of(value)),
             _ => series.minutes.push((minute, Aggregate::of(value))),
         }
+    }
+
+    /// Where the series with this identity is, after creating it (with no
+    /// data yet) if there is none.
+    fn position_or_insert(&mut self, namespace: &str, name: &str, dims: &[(&str, &str)], unit: &str) -> usize {
+        let mut sorted = dims.to_vec();
+        sorted.sort_unstable();
+        let key = identity_hash(namespace, name, sorted.iter().map(|&(k, v)| (k, v)));
+        let found = self.index.get(&key).and_then(|candidates| {
+            candidates
+                .iter()
+                .copied()
+                .find(|&i| self.series.get(i).is_some_and(|s| s.is(namespace, name, dims)))
+        });
+        if let Some(i) = found {
+            return i;
+        }
+        let dimensions: Vec<(String, String)> =
+            sorted.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.series.push(Series {
+            namespace: namespace.to_string(),
+            metric_name: name.to_string(),
+            dimensions,
+            unit: unit.to_string(),
+            minutes: Vec::new(),
+        });
+        let at = self.series.len() - 1;
+        self.index.entry(key).or_default().push(at);
+        at
     }
 
     /// Every series, in the order they first received data.
@@ -160,11 +260,16 @@ impl Metrics {
 
     /// The series with exactly these dimensions, if any.
     pub fn find(&self, namespace: &str, name: &str, dims: &[(String, String)]) -> Option<&Series> {
-        let mut wanted = dims.to_vec();
-        wanted.sort();
-        self.series
-            .iter()
-            .find(|s| s.namespace == namespace && s.metric_name == name && s.dimensions == wanted)
+        let mut wanted: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        wanted.sort_unstable();
+        let key = identity_hash(namespace, name, wanted.iter().copied());
+        let candidates = self.index.get(&key)?;
+        candidates.iter().filter_map(|&i| self.series.get(i)).find(|s| {
+            s.namespace == namespace
+                && s.metric_name == name
+                && s.dimensions.len() == wanted.len()
+                && s.dimensions.iter().zip(&wanted).all(|((k, v), (wk, wv))| k == wk && v == wv)
+        })
     }
 
     /// Datapoints for one metric, one per period that has data, oldest

@@ -23,10 +23,11 @@ use serde_json::{json, Value};
 use crate::calendar::format_iso8601;
 use crate::catalogue::{catalogue, Architecture};
 use crate::consumer::{Consumer, Worker};
-use crate::ledger::{instance_rate, Rate};
+use crate::ledger::{EntryHint, Rate, RateModel};
+use crate::services::cloudwatch::SeriesHint;
 use crate::services::launch_templates::LaunchTemplates;
 use crate::services::{filter_matches, AwsError, Filter};
-use crate::world::Env;
+use crate::world::{Cache, Env};
 
 /// Seconds from `pending` to `running`.
 pub const BOOT_SECONDS: u64 = 30;
@@ -145,9 +146,50 @@ pub struct Instance {
     pub user_data: Option<String>,
     /// `CPUUtilization` over the last tick, in percent.
     pub cpu_utilization: f64,
+    /// What the tick looks up once for this instance, not every second.
+    #[serde(skip)]
+    tick_cache: Cache<TickCache>,
+}
+
+/// What [`Ec2::account`] would otherwise look up for an instance every
+/// tick: the rate model of its type in the region (checked against both
+/// each tick, so a changed type gets a new model), and where its ledger
+/// entry and its `CPUUtilization` series were last found.
+#[derive(Clone, Debug, Default)]
+struct TickCache {
+    /// Instance type, region, and the model (none for a type the catalogue
+    /// does not know: such an instance accrues nothing).
+    rate: Option<(String, String, Option<RateModel>)>,
+    ledger: EntryHint,
+    cpu_series: SeriesHint,
+}
+
+/// Which instances a tick still has work for: positions in
+/// [`Ec2::instances`], ascending. Every instance is, except a terminated
+/// one whose tick fields are at rest ([`Instance::at_rest`]): EC2 never
+/// brings a terminated instance back, so every later tick would leave it
+/// as it is. With Auto Scaling replacing instances all day, terminated
+/// ones soon outnumber the rest.
+#[derive(Clone, Debug, Default)]
+struct Ticking {
+    positions: Vec<usize>,
+    /// How many instances there were when `positions` was last brought up
+    /// to date; instances are only ever appended.
+    known: usize,
 }
 
 impl Instance {
+    /// Whether ticks have nothing left to do for this instance: it is
+    /// terminated, and shows no load, no busy worker and no rate.
+    fn at_rest(&self) -> bool {
+        self.state == InstanceState::Terminated
+            && self.cpu_utilization == 0.0
+            && self
+                .worker
+                .as_ref()
+                .is_none_or(|w| w.busy == 0.0 && w.rate == Rate::default())
+    }
+
     /// The value of tag `key`, if set.
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags.get(key).map(String::as_str)
@@ -201,6 +243,8 @@ pub struct Ec2 {
     /// Launch templates; left out of the serialized state while empty.
     #[serde(skip_serializing_if = "LaunchTemplates::is_empty")]
     pub launch_templates: LaunchTemplates,
+    #[serde(skip)]
+    ticking: Cache<Ticking>,
 }
 
 /// What a new instance needs; the world fills ids and addresses.
@@ -234,6 +278,7 @@ impl Ec2 {
             ],
             instances: Vec::new(),
             launch_templates: LaunchTemplates::default(),
+            ticking: Cache::default(),
         }
     }
 
@@ -278,6 +323,7 @@ impl Ec2 {
             worker,
             user_data: None,
             cpu_utilization: 0.0,
+            tick_cache: Cache::default(),
         };
         self.instances.push(instance);
         Ok(&self.instances[n])
@@ -396,11 +442,57 @@ impl Ec2 {
         self.instances.iter().filter(|i| i.state == InstanceState::Running).count()
     }
 
+    /// The instances a tick still has work for, in order: all but the
+    /// terminated ones at rest (see [`Ticking`]).
+    pub fn ticking(&self) -> impl Iterator<Item = &Instance> {
+        self.ticking.0.positions.iter().filter_map(|&at| self.instances.get(at))
+    }
+
+    /// Calls `f` on each instance a tick still has work for, in order.
+    pub fn for_each_ticking(&mut self, mut f: impl FnMut(&mut Instance)) {
+        for &at in &self.ticking.0.positions {
+            if let Some(instance) = self.instances.get_mut(at) {
+                f(instance);
+            }
+        }
+    }
+
+    /// Adds instances launched since the last tick to the ticking ones.
+    fn track_new_instances(&mut self) {
+        let ticking = &mut self.ticking.0;
+        let count = self.instances.len();
+        if count < ticking.known {
+            // Not done by EC2; start again from every instance.
+            ticking.positions = (0..count).collect();
+        } else {
+            ticking.positions.extend(ticking.known..count);
+        }
+        ticking.known = count;
+    }
+
+    /// Drops the instances at rest from the ticking ones. Debug builds
+    /// (and so the tests) check that no instance left out has stirred.
+    fn forget_instances_at_rest(&mut self) {
+        let instances = &self.instances;
+        self.ticking.0.positions.retain(|&at| instances.get(at).is_some_and(|i| !i.at_rest()));
+        if cfg!(debug_assertions) {
+            let ticking = &self.ticking.0.positions;
+            let stirred = (0..instances.len())
+                .filter(|at| ticking.binary_search(at).is_err())
+                .find(|&at| !instances[at].at_rest());
+            debug_assert!(stirred.is_none(), "instance {stirred:?} left out of ticks has changed");
+        }
+    }
+
     /// Moves instances through their timed transitions (boot, stop,
     /// termination). The first EC2 step of a tick.
     pub fn advance_states(&mut self, env: &mut Env) {
+        self.track_new_instances();
         let now = env.now() as i64;
-        for instance in &mut self.instances {
+        for &at in &self.ticking.0.positions {
+            let Some(instance) = self.instances.get_mut(at) else {
+                continue;
+            };
             let elapsed = (now - instance.state_since).max(0) as u64;
             let next = match instance.state {
                 InstanceState::Pending if elapsed >= BOOT_SECONDS => Some(InstanceState::Running),
@@ -431,33 +523,12 @@ impl Ec2 {
     /// workload and its consumer's busy fraction, accrues cost and carbon,
     /// and publishes the metric. The last EC2 step of a tick.
     pub fn account(&mut self, env: &mut Env) {
-        for instance in &mut self.instances {
-            instance.cpu_utilization = match instance.state {
-                InstanceState::Running => {
-                    let noise = (env.rng.random::<f64>() * 2.0 - 1.0) * instance.workload.jitter;
-                    let base = (instance.workload.base + noise).clamp(0.0, 100.0);
-                    let busy = instance.worker.as_ref().map_or(0.0, |w| w.busy.clamp(0.0, 1.0));
-                    base + (100.0 - base) * busy
-                }
-                _ => 0.0,
-            };
-            let mut rate = Rate::default();
-            if instance.state.is_billed() {
-                if let Some(ty) = catalogue().instance_type(&instance.instance_type) {
-                    rate = instance_rate(ty, instance.cpu_utilization / 100.0, &env.region);
-                    env.ledger.accrue(&instance.instance_id, &instance.instance_type, rate);
-                }
-            }
-            if let Some(worker) = &mut instance.worker {
-                worker.rate = rate;
-            }
-            if instance.state == InstanceState::Running {
-                let dims = [("InstanceId", instance.instance_id.as_str())];
-                let cpu = instance.cpu_utilization;
-                let now = env.clock.now();
-                env.metrics.put("AWS/EC2", "CPUUtilization", &dims, "Percent", now, cpu);
+        for &at in &self.ticking.0.positions {
+            if let Some(instance) = self.instances.get_mut(at) {
+                account_instance(instance, env);
             }
         }
+        self.forget_instances_at_rest();
     }
 
     /// Instances as `DescribeInstances` sees them at `now`: terminated ones
@@ -510,6 +581,45 @@ impl Ec2 {
             changes.push(StateChange { instance_id: id.clone(), previous, current: instance.state });
         }
         changes
+    }
+}
+
+/// One instance's tick of [`Ec2::account`].
+fn account_instance(instance: &mut Instance, env: &mut Env) {
+    instance.cpu_utilization = match instance.state {
+        InstanceState::Running => {
+            let noise = (env.rng.random::<f64>() * 2.0 - 1.0) * instance.workload.jitter;
+            let base = (instance.workload.base + noise).clamp(0.0, 100.0);
+            let busy = instance.worker.as_ref().map_or(0.0, |w| w.busy.clamp(0.0, 1.0));
+            base + (100.0 - base) * busy
+        }
+        _ => 0.0,
+    };
+    let cache = &mut instance.tick_cache.0;
+    let mut rate = Rate::default();
+    if instance.state.is_billed() {
+        let fresh = matches!(&cache.rate, Some((ty, region, _))
+            if *ty == instance.instance_type && *region == env.region);
+        if !fresh {
+            let model = catalogue()
+                .instance_type(&instance.instance_type)
+                .map(|ty| RateModel::new(ty, &env.region));
+            cache.rate = Some((instance.instance_type.clone(), env.region.clone(), model));
+        }
+        if let Some((_, _, Some(model))) = &cache.rate {
+            rate = model.rate_at(instance.cpu_utilization / 100.0);
+            let (id, kind) = (&instance.instance_id, &instance.instance_type);
+            env.ledger.accrue_hinted(&mut cache.ledger, id, kind, rate);
+        }
+    }
+    if let Some(worker) = &mut instance.worker {
+        worker.rate = rate;
+    }
+    if instance.state == InstanceState::Running {
+        let dims = [("InstanceId", instance.instance_id.as_str())];
+        let (cpu, now) = (instance.cpu_utilization, env.clock.now());
+        let hint = &mut cache.cpu_series;
+        env.metrics.put_hinted(hint, "AWS/EC2", "CPUUtilization", &dims, "Percent", now, cpu);
     }
 }
 
