@@ -14,7 +14,6 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::consumer;
 use crate::events::EventLog;
-use crate::files::Files;
 use crate::history::{History, Sample};
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
@@ -112,9 +111,6 @@ pub struct World {
     /// EC2 Auto Scaling.
     #[serde(skip_serializing_if = "AutoScaling::is_empty")]
     pub autoscaling: AutoScaling,
-    /// The player's files (the terminal's home directory).
-    #[serde(skip_serializing_if = "Files::is_empty")]
-    pub files: Files,
     /// Cost, CO2e and running instances per minute, for the charts.
     #[serde(skip)]
     pub history: History,
@@ -140,7 +136,6 @@ impl World {
             sqs: Sqs::new(ACCOUNT_ID),
             alarms: Alarms::default(),
             autoscaling: AutoScaling::default(),
-            files: Files::default(),
             history: History::default(),
         }
     }
