@@ -27,7 +27,7 @@ use crate::catalogue::{catalogue, Architecture, InstanceType};
 use crate::clock::TICK_SECONDS;
 use crate::ledger::Rate;
 use crate::services::ec2::{Ec2, InstanceState, Workload};
-use crate::services::sqs::{is_queue_name, Sqs};
+use crate::services::sqs::{is_queue_name, Queue, Sqs};
 
 /// Messages per second one x86 vCPU completes when fully busy, unless the
 /// consumer says otherwise.
@@ -143,10 +143,17 @@ pub fn step(ec2: &mut Ec2, sqs: &mut Sqs, now: u64) {
             .map(|w| w.capacity)
             .sum()
     });
+    // Workers of one queue usually follow each other: look the queue up
+    // again only when the name changes.
+    let mut last: Option<&Queue> = None;
     ec2.for_each_ticking(|instance| {
         let running = instance.state == InstanceState::Running;
         if let Some(worker) = &mut instance.worker {
-            worker.busy = match sqs.queue(&worker.consumer.queue) {
+            let name = worker.consumer.queue.as_str();
+            if last.is_none_or(|q| q.name != name) {
+                last = sqs.queue(name);
+            }
+            worker.busy = match last {
                 Some(queue) if running => queue.consumer_busy(),
                 _ => 0.0,
             };
@@ -159,11 +166,16 @@ pub fn step(ec2: &mut Ec2, sqs: &mut Sqs, now: u64) {
 /// Runs after EC2 has set each instance's rate for the tick.
 pub fn account(ec2: &Ec2, sqs: &mut Sqs) {
     let hours = TICK_SECONDS as f64 / 3600.0;
+    let mut last: Option<&mut Queue> = None;
     for worker in ec2.ticking().filter_map(|i| i.worker.as_ref()) {
         if worker.rate.cost_usd_per_hour == 0.0 && worker.rate.co2e_g_per_hour == 0.0 {
             continue;
         }
-        if let Some(queue) = sqs.queue_mut(&worker.consumer.queue) {
+        let name = worker.consumer.queue.as_str();
+        if last.as_ref().is_none_or(|q| q.name != name) {
+            last = sqs.queue_mut(name);
+        }
+        if let Some(queue) = last.as_mut() {
             let rate = worker.rate;
             queue.charge_consumer(rate.cost_usd_per_hour * hours, rate.co2e_g_per_hour * hours);
         }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::catalogue::{catalogue, InstanceType};
 use crate::clock::TICK_SECONDS;
+use crate::world::Stamp;
 
 /// Power usage effectiveness CCF uses for AWS data centres.
 pub const AWS_PUE: f64 = 1.135;
@@ -60,13 +61,17 @@ pub struct Ledger {
     /// `begin_tick`, ascending. Follows from the entries' current rates
     /// within a tick; not serialized.
     accrued: Vec<usize>,
+    /// Renewed whenever a new entry moves others along, so that hints
+    /// taken before do not pass.
+    stamp: Stamp,
 }
 
-/// Where a resource's entry was last found: lets a resource that accrues
-/// every tick skip the search. The ledger checks the hint against the
-/// resource id, so a stale hint only costs a search.
+/// Where one resource's entry is: lets a resource that accrues every tick
+/// skip the search. A hint belongs to one resource and one ledger, and
+/// passes only while no entry has been added since it was taken. Debug
+/// builds (and so the tests) check that it names its resource.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct EntryHint(Option<usize>);
+pub struct EntryHint(Option<(u64, usize)>);
 
 /// What a resource costs and emits per hour right now.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -96,17 +101,18 @@ impl Ledger {
     /// [`Ledger::accrue`], first trying the entry `hint` names; leaves in
     /// `hint` where the entry is.
     pub fn accrue_hinted(&mut self, hint: &mut EntryHint, resource: &str, kind: &str, rate: Rate) {
-        let hinted = hint.0.filter(|&at| {
-            self.entries.get(at).is_some_and(|(id, _)| id == resource)
-        });
-        let at = match hinted {
-            Some(at) => at,
-            None => match self.position(resource) {
+        let at = match hint.0 {
+            Some((stamp, at)) if stamp == self.stamp.get() => at,
+            _ => match self.position(resource) {
                 Ok(at) => at,
                 Err(at) => self.insert(at, resource, kind),
             },
         };
-        *hint = EntryHint(Some(at));
+        *hint = EntryHint(Some((self.stamp.get(), at)));
+        debug_assert!(
+            self.entries.get(at).is_some_and(|(id, _)| id == resource),
+            "a ledger hint used for another resource than its own: {resource}"
+        );
         if let Some((_, entry)) = self.entries.get_mut(at) {
             entry.add_tick(rate);
         }
@@ -124,6 +130,7 @@ impl Ledger {
     fn insert(&mut self, at: usize, resource: &str, kind: &str) -> usize {
         let fresh = LedgerEntry { kind: kind.to_string(), ..LedgerEntry::default() };
         self.entries.insert(at, (resource.to_string(), fresh));
+        self.stamp = Stamp::fresh();
         for later in self.accrued.iter_mut().filter(|p| **p >= at) {
             *later += 1;
         }
@@ -200,7 +207,7 @@ impl From<StoredLedger> for Ledger {
                 e.cost_usd_per_hour != 0.0 || e.co2e_g_per_hour != 0.0
             })
             .collect();
-        Ledger { entries, accrued }
+        Ledger { entries, accrued, stamp: Stamp::fresh() }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod command;
 pub mod console;
 pub mod consumer;
 pub mod events;
+pub mod files;
 pub mod history;
 pub mod ledger;
 pub mod quest;

@@ -6,6 +6,8 @@
 //! through `libm`; with integer time and ordered collections, the same seed
 //! and the same commands give bit-identical worlds natively and in wasm32.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rand::SeedableRng;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -14,6 +16,7 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::consumer;
 use crate::events::EventLog;
+use crate::files::Files;
 use crate::history::{History, Sample};
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
@@ -94,6 +97,42 @@ impl<T> PartialEq for Cache<T> {
     }
 }
 
+/// Names one layout of a container (the metric series, the ledger's
+/// entries) that callers may keep positions into: a hint taken under a
+/// stamp is good for as long as the container still carries that stamp.
+/// A container takes a new stamp whenever it moves its elements, and a
+/// copy gets its own, so that no hint passes between two containers.
+/// Stamps come from a process-wide counter; their values never reach the
+/// state or its digest, only decide whether a hint may skip a search.
+#[derive(Debug)]
+pub struct Stamp(u64);
+
+impl Stamp {
+    /// A stamp no other container carries.
+    pub fn fresh() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Stamp(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The stamp's value, for hints to remember.
+    pub fn get(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Stamp {
+    fn default() -> Self {
+        Stamp::fresh()
+    }
+}
+
+/// A copy of a container is another container: it gets a fresh stamp.
+impl Clone for Stamp {
+    fn clone(&self) -> Self {
+        Stamp::fresh()
+    }
+}
+
 /// The whole simulated cloud.
 #[derive(Debug, Serialize)]
 pub struct World {
@@ -111,6 +150,9 @@ pub struct World {
     /// EC2 Auto Scaling.
     #[serde(skip_serializing_if = "AutoScaling::is_empty")]
     pub autoscaling: AutoScaling,
+    /// The player's files (the terminal's home directory).
+    #[serde(skip_serializing_if = "Files::is_empty")]
+    pub files: Files,
     /// Cost, CO2e and running instances per minute, for the charts.
     #[serde(skip)]
     pub history: History,
@@ -136,6 +178,7 @@ impl World {
             sqs: Sqs::new(ACCOUNT_ID),
             alarms: Alarms::default(),
             autoscaling: AutoScaling::default(),
+            files: Files::default(),
             history: History::default(),
         }
     }

@@ -18,6 +18,15 @@ fn session() -> Session {
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("aws".to_string()),
+        Just(">".to_string()),
+        Just(">>".to_string()),
+        Just("echo".to_string()),
+        Just("cat".to_string()),
+        Just("ls".to_string()),
+        Just("rm".to_string()),
+        Just("x.json".to_string()),
+        Just("file://x.json".to_string()),
+        Just("--launch-template-data=file://x.json".to_string()),
         Just("ec2".to_string()),
         Just("cloudwatch".to_string()),
         Just("describe-instances".to_string()),

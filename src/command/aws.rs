@@ -779,7 +779,7 @@ pub fn run(world: &mut World, words: &[String]) -> Reply {
         return Reply::output(operation_help(service, operation));
     }
 
-    let args = match parse_params(operation, &rest) {
+    let args = match parse_params(operation, &rest).and_then(|args| load_paramfiles(world, args)) {
         Ok(args) => args,
         Err(reply) => return reply,
     };
@@ -853,6 +853,33 @@ fn apply_query(query: &jmespath::Expression<'static>, value: &Value) -> Value {
         .ok()
         .and_then(|result| serde_json::to_value(&*result).ok())
         .unwrap_or(Value::Null)
+}
+
+/// Replaces every `file://PATH` (or `fileb://PATH`) value with the text of
+/// that file from the player's home directory, as the CLI loads
+/// parameter files.
+fn load_paramfiles(world: &World, mut args: Args) -> Result<Args, Reply> {
+    for (flag, values) in args.values.iter_mut() {
+        for value in values.iter_mut() {
+            let Some(path) = value.strip_prefix("file://").or_else(|| value.strip_prefix("fileb://")) else {
+                continue;
+            };
+            match world.files.read(path) {
+                Ok(text) => *value = text.to_string(),
+                Err(e) => {
+                    let reason = match e {
+                        crate::files::FileError::IsADirectory(_) => "[Errno 21] Is a directory",
+                        _ => "[Errno 2] No such file or directory",
+                    };
+                    return Err(Reply::error(
+                        format!("\nError parsing parameter '{flag}': Unable to load paramfile {value}: {reason}: '{path}'"),
+                        Some("ls lists your files; write one with echo '...' > file.json or the editor.".into()),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(args)
 }
 
 /// `--flag=value` splits into flag and value; other words pass through.

@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod complete;
+mod files;
 mod others;
 pub mod shell;
 pub mod shorthand;
@@ -78,6 +79,11 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     ("kubectl", "the Kubernetes CLI, for an EKS cluster"),
     ("eksctl", "the EKS CLI, for clusters and node groups"),
     ("curl", "fetch a URL, such as a load balancer's address"),
+    ("echo", "print words; with > FILE, write them to a file"),
+    ("cat", "print a file"),
+    ("ls", "list your files"),
+    ("rm", "remove a file"),
+    ("pwd", "print the working directory"),
     ("help", "this list"),
     ("history", "the commands typed so far"),
     ("clear", "clear the terminal"),
@@ -99,7 +105,17 @@ impl Shell {
             .into_iter()
             .map(|command| {
                 self.history.push(command.source.clone());
-                let reply = self.run(world, &command.words);
+                let reply = match (&command.redirect, command.words.split_first()) {
+                    // echo's exact text, so that `echo -n` writes no newline.
+                    (Some(target), Some((program, args))) if program == "echo" => {
+                        redirect(world, Reply::output(files::echo(args)), target, true)
+                    }
+                    (Some(target), _) => {
+                        let reply = self.run(world, &command.words);
+                        redirect(world, reply, target, false)
+                    }
+                    (None, _) => self.run(world, &command.words),
+                };
                 Executed { source: command.source, reply }
             })
             .collect()
@@ -114,6 +130,14 @@ impl Shell {
             "kubectl" => others::kubectl(args),
             "eksctl" => others::eksctl(args),
             "curl" => others::curl(args),
+            "echo" => {
+                let text = files::echo(args);
+                Reply::output(text.strip_suffix('\n').unwrap_or(&text))
+            }
+            "cat" => files::cat(world, args).map_or_else(|e| e, Reply::output),
+            "ls" => files::ls(world, args).map_or_else(|e| e, Reply::output),
+            "rm" => files::rm(world, args).map_or_else(|e| e, Reply::output),
+            "pwd" => Reply::output(files::pwd()),
             "help" => Reply::output(help()),
             "clear" => Reply { clear: true, ..Reply::default() },
             "history" => Reply::output(self.history_text()),
@@ -134,6 +158,23 @@ impl Shell {
             .map(|(i, line)| format!("{:>5}  {line}", i + 1))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// Sends a command's standard output to a file. Errors still reach the
+/// terminal, as standard error does. A reply's text has no final newline
+/// (the terminal adds one), so one is added unless the text is `exact`.
+fn redirect(world: &mut World, reply: Reply, target: &shell::Redirect, exact: bool) -> Reply {
+    if reply.is_error || reply.clear {
+        return reply;
+    }
+    let mut text = reply.text;
+    if !exact && !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    match files::redirect(&mut world.files, &target.path, &text, target.append) {
+        Ok(()) => Reply { text: String::new(), ..reply },
+        Err(error) => error,
     }
 }
 

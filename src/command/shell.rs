@@ -7,9 +7,11 @@
 //! at the start of a word begins a comment; unquoted newlines and `;`
 //! separate commands. One leniency: a backslash followed only by spaces
 //! before the newline also continues the line, since pasted commands often
-//! carry such trailing spaces. Variables, globbing, pipes and redirection are
-//! not shell features this terminal has; `|`, `&`, `>` and `<` are refused with
-//! a hint rather than taken literally.
+//! carry such trailing spaces. Output redirection to a file, `> FILE` and
+//! `>> FILE`, is understood (the last one wins); variables, globbing, pipes,
+//! input redirection and background jobs are not shell features this
+//! terminal has, so `|`, `&` and `<` are refused with a hint rather than
+//! taken literally.
 
 use std::fmt;
 
@@ -18,6 +20,15 @@ use std::fmt;
 pub struct Command {
     pub source: String,
     pub words: Vec<String>,
+    /// Where standard output goes instead of the terminal, if redirected.
+    pub redirect: Option<Redirect>,
+}
+
+/// `> FILE` (replace) or `>> FILE` (append).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redirect {
+    pub path: String,
+    pub append: bool,
 }
 
 /// Why input could not be split, worded as bash words it.
@@ -27,6 +38,8 @@ pub enum ShellError {
     UnclosedQuote(char),
     /// A pipe or redirection, which this terminal does not run.
     Unsupported(char),
+    /// `>` with no file name after it.
+    MissingRedirectTarget,
 }
 
 impl fmt::Display for ShellError {
@@ -36,7 +49,10 @@ impl fmt::Display for ShellError {
                 write!(f, "bash: unexpected EOF while looking for matching `{q}'")
             }
             ShellError::Unsupported(c) => {
-                write!(f, "bash: `{c}': pipes, redirection and background jobs are not available in this terminal")
+                write!(f, "bash: `{c}': pipes, input redirection and background jobs are not available in this terminal")
+            }
+            ShellError::MissingRedirectTarget => {
+                write!(f, "bash: syntax error near unexpected token `newline'")
             }
         }
     }
@@ -51,6 +67,7 @@ impl ShellError {
                 "Quote the character if it is part of an argument; \
                  to filter AWS output use --query or --filters."
             }
+            ShellError::MissingRedirectTarget => "Name the file after >, as in: aws ec2 describe-instances > instances.json",
         }
     }
 }
@@ -63,10 +80,23 @@ pub fn split_commands(input: &str) -> Result<Vec<Command>, ShellError> {
     let mut in_word = false;
     let mut source = String::new();
     let mut chars = input.chars().peekable();
+    // A `>` seen, waiting for its file name: whether it appends.
+    let mut redirect_pending: Option<bool> = None;
+    let mut redirect: Option<Redirect> = None;
 
-    let finish_word = |words: &mut Vec<String>, word: &mut String, in_word: &mut bool| {
+    // Ends the word being read: an argument, or the file name a pending
+    // `>` waits for.
+    let finish_word = |words: &mut Vec<String>,
+                       word: &mut String,
+                       in_word: &mut bool,
+                       pending: &mut Option<bool>,
+                       redirect: &mut Option<Redirect>| {
         if *in_word {
-            words.push(std::mem::take(word));
+            let text = std::mem::take(word);
+            match pending.take() {
+                Some(append) => *redirect = Some(Redirect { path: text, append }),
+                None => words.push(text),
+            }
             *in_word = false;
         }
     };
@@ -149,18 +179,35 @@ pub fn split_commands(input: &str) -> Result<Vec<Command>, ShellError> {
                 }
             }
             '\n' | ';' => {
-                finish_word(&mut words, &mut word, &mut in_word);
+                finish_word(&mut words, &mut word, &mut in_word, &mut redirect_pending, &mut redirect);
+                if redirect_pending.is_some() {
+                    return Err(ShellError::MissingRedirectTarget);
+                }
                 if !words.is_empty() {
                     commands.push(Command {
                         source: source.trim().to_string(),
                         words: std::mem::take(&mut words),
+                        redirect: redirect.take(),
                     });
                 }
+                redirect = None;
                 source.clear();
             }
-            '|' | '>' | '<' | '&' => return Err(ShellError::Unsupported(c)),
+            '>' => {
+                finish_word(&mut words, &mut word, &mut in_word, &mut redirect_pending, &mut redirect);
+                if redirect_pending.is_some() {
+                    return Err(ShellError::MissingRedirectTarget);
+                }
+                let append = chars.peek() == Some(&'>');
+                if append {
+                    chars.next();
+                }
+                source.push_str(if append { " >> " } else { " > " });
+                redirect_pending = Some(append);
+            }
+            '|' | '<' | '&' => return Err(ShellError::Unsupported(c)),
             c if c.is_whitespace() => {
-                finish_word(&mut words, &mut word, &mut in_word);
+                finish_word(&mut words, &mut word, &mut in_word, &mut redirect_pending, &mut redirect);
                 source.push(' ');
             }
             c => {
@@ -170,9 +217,12 @@ pub fn split_commands(input: &str) -> Result<Vec<Command>, ShellError> {
             }
         }
     }
-    finish_word(&mut words, &mut word, &mut in_word);
+    finish_word(&mut words, &mut word, &mut in_word, &mut redirect_pending, &mut redirect);
+    if redirect_pending.is_some() {
+        return Err(ShellError::MissingRedirectTarget);
+    }
     if !words.is_empty() {
-        commands.push(Command { source: collapse_spaces(&source), words });
+        commands.push(Command { source: collapse_spaces(&source), words, redirect });
     }
     for command in &mut commands {
         command.source = collapse_spaces(&command.source);
@@ -222,6 +272,21 @@ mod tests {
 
     fn words(input: &str) -> Vec<Vec<String>> {
         split_commands(input).unwrap().into_iter().map(|c| c.words).collect()
+    }
+
+    #[test]
+    fn output_redirection() {
+        let c = &split_commands("aws ec2 describe-instances > out.json").unwrap()[0];
+        assert_eq!(c.words, vec!["aws", "ec2", "describe-instances"]);
+        assert_eq!(c.redirect, Some(Redirect { path: "out.json".into(), append: false }));
+        assert_eq!(c.source, "aws ec2 describe-instances > out.json");
+        let c = &split_commands("echo 'a > b'>>'my file'; ls").unwrap()[0];
+        assert_eq!(c.words, vec!["echo", "a > b"]);
+        assert_eq!(c.redirect, Some(Redirect { path: "my file".into(), append: true }));
+        assert_eq!(split_commands("echo x >"), Err(ShellError::MissingRedirectTarget));
+        assert_eq!(split_commands("echo x > > y"), Err(ShellError::MissingRedirectTarget));
+        assert_eq!(split_commands("echo x >; ls"), Err(ShellError::MissingRedirectTarget));
+        assert_eq!(split_commands("cat < x"), Err(ShellError::Unsupported('<')));
     }
 
     #[test]

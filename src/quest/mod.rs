@@ -80,6 +80,26 @@ pub struct WorldSpec {
     /// EC2 launch templates the company already has, each with version 1.
     #[serde(default)]
     pub launch_templates: Vec<LaunchTemplateSpec>,
+    /// Files waiting in the player's home directory.
+    #[serde(default)]
+    pub files: Vec<FileSpec>,
+}
+
+/// A file in the player's home directory at the start.
+///
+/// ```toml
+/// [[world.files]]
+/// path = "deploy.yml"          # relative to the home directory
+/// content = """
+/// apiVersion: apps/v1
+/// ...
+/// """
+/// ```
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    pub path: Spanned<String>,
+    pub content: String,
 }
 
 /// A launch template of the starting world, with one version.
@@ -353,6 +373,12 @@ impl Quest {
         }
         self.validate_queues()?;
         self.validate_launch_templates()?;
+        let mut files = crate::files::Files::default();
+        for (i, file) in world.files.iter().enumerate() {
+            if let Err(e) = files.write(file.path.get_ref(), &file.content, false) {
+                return fail(file.path.span(), format!("world.files[{i}].path"), e.message());
+            }
+        }
         if !self.objectives.iter().any(|o| !o.guard) {
             return fail(self.id.span(), "objectives".into(), "a quest needs at least one goal (an objective that is not a guard)".into());
         }

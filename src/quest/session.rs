@@ -316,6 +316,10 @@ fn build_world(quest: &Quest) -> World {
     let mut world = World::new(spec.seed, spec.region.get_ref(), start);
     add_queues(&mut world, quest);
     add_launch_templates(&mut world, quest);
+    for file in &spec.files {
+        // Validation has written every file once already.
+        let _ = world.files.write(file.path.get_ref(), &file.content, false);
+    }
     for instance in &spec.instances {
         let state = InstanceState::from_name(instance.state.get_ref()).unwrap_or(InstanceState::Running);
         let launch = LaunchSpec {

@@ -58,7 +58,8 @@ use crate::services::alarms::{Alarms, Invocation};
 use crate::services::ec2::{Ec2, Instance, InstanceState};
 use crate::services::launch_templates::{InstanceRequest, TemplateSpecifier};
 use crate::services::{new_uuid, validation_error, AwsError};
-use crate::world::{Env, ACCOUNT_ID};
+use crate::services::cloudwatch::SeriesHint;
+use crate::world::{Cache, Env, ACCOUNT_ID};
 
 /// `DefaultCooldown` when none is given, in seconds.
 pub const DEFAULT_COOLDOWN: u64 = 300;
@@ -217,6 +218,11 @@ pub struct Group {
     next_reconcile: u64,
     launch_retry_at: u64,
     launch_failures: u32,
+    /// Where the group's metrics are in CloudWatch: the seven counts in
+    /// the order [`AutoScaling::publish_metrics`] puts them, then its
+    /// `CPUUtilization`.
+    #[serde(skip)]
+    metric_hints: Cache<[SeriesHint; 8]>,
 }
 
 impl Group {
@@ -550,6 +556,7 @@ impl AutoScaling {
             next_reconcile: now,
             launch_retry_at: 0,
             launch_failures: 0,
+            metric_hints: Cache::default(),
         };
         let at = self.groups.partition_point(|g| g.name < name);
         self.groups.insert(at, group);
@@ -902,9 +909,9 @@ impl AutoScaling {
     }
 
     /// Publishes each group's metrics for the minute that just ended.
-    fn publish_metrics(&self, env: &mut Env) {
+    fn publish_metrics(&mut self, env: &mut Env) {
         let t = env.now() - 1;
-        for group in &self.groups {
+        for group in &mut self.groups {
             let dims = [("AutoScalingGroupName", group.name.as_str())];
             let counts = [
                 ("GroupMinSize", group.min_size),
@@ -924,15 +931,10 @@ impl AutoScaling {
                 ),
                 ("GroupTotalInstances", group.instances.len() as u32),
             ];
-            for (metric, value) in counts {
-                env.metrics.put(
-                    "AWS/AutoScaling",
-                    metric,
-                    &dims,
-                    "None",
-                    t,
-                    f64::from(value),
-                );
+            let [hints @ .., _] = &mut group.metric_hints.0;
+            for ((metric, value), hint) in counts.into_iter().zip(hints) {
+                let value = f64::from(value);
+                env.metrics.put_hinted(hint, "AWS/AutoScaling", metric, &dims, "None", t, value);
             }
 
             // The group's CPUUtilization: each warmed-up InService
@@ -948,8 +950,8 @@ impl AutoScaling {
                 if !ready {
                     continue;
                 }
-                let id = [("InstanceId".to_string(), instance.instance_id.clone())];
-                let series = env.metrics.find("AWS/EC2", "CPUUtilization", &id);
+                let id = [("InstanceId", instance.instance_id.as_str())];
+                let series = env.metrics.find_by("AWS/EC2", "CPUUtilization", &id);
                 // EC2 has already begun the next minute this tick.
                 let last =
                     series.and_then(|s| s.minutes.iter().rev().take(2).find(|(m, _)| *m == minute));
@@ -957,9 +959,17 @@ impl AutoScaling {
                     samples.push(agg.sum / agg.count.max(1) as f64);
                 }
             }
+            let [.., cpu_hint] = &mut group.metric_hints.0;
             for value in samples {
-                env.metrics
-                    .put("AWS/EC2", "CPUUtilization", &dims, "Percent", t, value);
+                env.metrics.put_hinted(
+                    cpu_hint,
+                    "AWS/EC2",
+                    "CPUUtilization",
+                    &dims,
+                    "Percent",
+                    t,
+                    value,
+                );
             }
         }
     }

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::calendar::format_iso8601;
 use crate::services::AwsError;
+use crate::world::{Cache, Stamp};
 
 /// One-minute aggregate of the samples of one metric.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -139,14 +140,19 @@ pub struct Metrics {
     /// follows from `series` and is left out of the serialized state.
     #[serde(skip)]
     index: BTreeMap<u64, Vec<usize>>,
+    /// Series only ever grow in number, so a position stays good for the
+    /// life of this value; the stamp tells its hints from another's.
+    #[serde(skip)]
+    stamp: Cache<Stamp>,
 }
 
-/// Where a producer's series was last found, so that a producer that puts
-/// to the same series every tick (an instance's `CPUUtilization`) skips the
-/// search. A put checks that the hinted series is the one asked for, so a
-/// wrong or stale hint costs a search, never a sample in the wrong series.
+/// Where one producer's series is, so that a producer that puts to the
+/// same series every tick (an instance's `CPUUtilization`) skips the
+/// search. A hint belongs to one metric of one producer and to one
+/// [`Metrics`]: given to another `Metrics` it is ignored. Debug builds
+/// (and so the tests) check that a hint names the series asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SeriesHint(Option<usize>);
+pub struct SeriesHint(Option<(u64, usize)>);
 
 /// A `GetMetricStatistics` request in the simulation's own time: instants
 /// are seconds since the quest started.
@@ -206,14 +212,16 @@ impl Metrics {
         now: u64,
         value: f64,
     ) {
-        let hinted = hint.0.filter(|&i| {
-            self.series.get(i).is_some_and(|s| s.is(namespace, name, dims))
-        });
-        let at = match hinted {
-            Some(i) => i,
-            None => self.position_or_insert(namespace, name, dims, unit),
+        let stamp = self.stamp.0.get();
+        let at = match hint.0 {
+            Some((hinted, at)) if hinted == stamp => at,
+            _ => self.position_or_insert(namespace, name, dims, unit),
         };
-        *hint = SeriesHint(Some(at));
+        *hint = SeriesHint(Some((stamp, at)));
+        debug_assert!(
+            self.series.get(at).is_some_and(|s| s.is(namespace, name, dims)),
+            "a series hint used for another metric than its own: {namespace} {name} {dims:?}"
+        );
         let Some(series) = self.series.get_mut(at) else {
             return;
         };
@@ -260,7 +268,13 @@ impl Metrics {
 
     /// The series with exactly these dimensions, if any.
     pub fn find(&self, namespace: &str, name: &str, dims: &[(String, String)]) -> Option<&Series> {
-        let mut wanted: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let dims: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.find_by(namespace, name, &dims)
+    }
+
+    /// [`Metrics::find`] with borrowed dimensions.
+    pub fn find_by(&self, namespace: &str, name: &str, dims: &[(&str, &str)]) -> Option<&Series> {
+        let mut wanted = dims.to_vec();
         wanted.sort_unstable();
         let key = identity_hash(namespace, name, wanted.iter().copied());
         let candidates = self.index.get(&key)?;

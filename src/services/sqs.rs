@@ -49,7 +49,8 @@ use serde_json::{json, Map, Value};
 use crate::calendar::format_iso8601;
 use crate::clock::{format_duration, Seconds, TICK_SECONDS};
 use crate::services::AwsError;
-use crate::world::{fnv1a, Env};
+use crate::services::cloudwatch::SeriesHint;
+use crate::world::{fnv1a, Cache, Env};
 
 /// `VisibilityTimeout` of a new queue, in seconds.
 pub const DEFAULT_VISIBILITY_TIMEOUT: u64 = 30;
@@ -517,6 +518,10 @@ pub struct Queue {
     last_purge: Option<u64>,
     losing: Option<Episode>,
     redriving: Option<Episode>,
+    /// Where this queue's metrics are in CloudWatch, in the order
+    /// [`Queue::publish`] puts them.
+    #[serde(skip)]
+    metric_hints: Cache<[SeriesHint; 6]>,
 }
 
 impl Queue {
@@ -543,6 +548,7 @@ impl Queue {
             last_purge: None,
             losing: None,
             redriving: None,
+            metric_hints: Cache::default(),
         }
     }
 
@@ -954,8 +960,8 @@ impl Queue {
                 self.minute.deleted as f64,
             ),
         ];
-        for (name, unit, value) in counts {
-            env.metrics.put("AWS/SQS", name, &dims, unit, now, value);
+        for ((name, unit, value), hint) in counts.into_iter().zip(&mut self.metric_hints.0) {
+            env.metrics.put_hinted(hint, "AWS/SQS", name, &dims, unit, now, value);
         }
         self.minute = MinuteCounts::default();
     }
