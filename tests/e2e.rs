@@ -8,6 +8,7 @@
 
 mod support;
 
+use fantoccini::key::Key;
 use support::*;
 
 /// What proves the page has rendered: `#app-ready` if the app ever sets it,
@@ -127,4 +128,347 @@ async fn play_tutorial(app: &App) -> Result<()> {
     let shot = screenshot(c, "tutorial-03-complete").await?;
     eprintln!("screenshot: {}", shot.display());
     Ok(())
+}
+
+/// Number of elements matching `css`.
+async fn count(c: &fantoccini::Client, css: &str) -> Result<u64> {
+    let js = format!("document.querySelectorAll({css:?}).length");
+    Ok(eval(c, &js).await?.as_u64().unwrap_or(0))
+}
+
+/// Opens the console view `tab` by clicking its tab and waits until it
+/// is the selected one.
+async fn open_tab(c: &fantoccini::Client, tab: &str) -> Result<()> {
+    wait_for(c, &format!("#tab-{tab}"), DEFAULT_TIMEOUT)
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        c,
+        &format!("#tab-{tab}[aria-selected=true]"),
+        DEFAULT_TIMEOUT,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The text equivalent of chart `id`: its `role="img"` label.
+async fn chart_label(c: &fantoccini::Client, id: &str) -> Result<String> {
+    let js = format!("document.querySelector('#chart-{id} [role=img]').getAttribute('aria-label')");
+    Ok(eval(c, &js).await?.as_str().unwrap_or_default().to_string())
+}
+
+/// The console views of the tutorial's account: six instances with their
+/// states, honest empty states for the services it does not use, charts
+/// with text equivalents, tabs reachable by keyboard.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn console_views() {
+    with_app("console_views", |app| async move {
+        let c = &app.client;
+        app.open("/#quest=tutorial").await?;
+        wait_for(c, "#terminal-input", LOAD_TIMEOUT).await?;
+        wait_for(c, "#tab-events[aria-selected=true]", DEFAULT_TIMEOUT).await?;
+        let events = text_of(c, "#console-view").await?;
+        assert!(
+            events.contains("Nothing has happened yet."),
+            "events are the first view: {events}"
+        );
+
+        // Keyboard: the selected tab is the one tab stop; arrows move on.
+        let events_tab = wait_for(c, "#tab-events", DEFAULT_TIMEOUT).await?;
+        events_tab.send_keys(&Key::Right.to_string()).await?;
+        wait_for(c, "#tab-instances[aria-selected=true]", DEFAULT_TIMEOUT).await?;
+        let focused = eval(c, "document.activeElement.id").await?;
+        assert_eq!(
+            focused.as_str(),
+            Some("tab-instances"),
+            "focus follows the arrow key"
+        );
+
+        assert_eq!(count(c, "#instances-table tbody tr").await?, 6);
+        assert_eq!(
+            count(c, "#instances-table tr[data-state=running]").await?,
+            6
+        );
+        let table = text_of(c, "#instances-table").await?;
+        for name in [
+            "shop-web-1",
+            "orders-db-replica",
+            "jenkins-old",
+            "m5.2xlarge",
+            "us-east-1c",
+        ] {
+            assert!(
+                table.contains(name),
+                "instances table lists {name}: {table}"
+            );
+        }
+        assert!(table.contains("Running") && table.contains(" %"), "{table}");
+        screenshot(c, "console-01-instances").await?;
+
+        for (tab, empty) in [
+            ("queues", "No queues"),
+            ("alarms", "No alarms"),
+            ("auto-scaling", "No Auto Scaling groups"),
+        ] {
+            open_tab(c, tab).await?;
+            let text = text_of(c, "#console-view").await?;
+            assert!(text.contains(empty), "{tab}: {text}");
+        }
+        screenshot(c, "console-02-empty-auto-scaling").await?;
+
+        open_tab(c, "charts").await?;
+        wait_for(c, "#chart-cpu svg polyline", DEFAULT_TIMEOUT).await?;
+        let ids = eval(
+            c,
+            "[...document.querySelectorAll('figure.chart')].map(f => f.id).join(',')",
+        )
+        .await?;
+        assert_eq!(
+            ids.as_str(),
+            Some("chart-cpu,chart-running-instances,chart-cost-per-hour,chart-co2e-per-hour"),
+            "no queue charts without a queue"
+        );
+        let cpu = chart_label(c, "cpu").await?;
+        assert!(
+            cpu.starts_with(
+                "CPUUtilization of All instances (average), 08:00 to 09:00 UTC: latest "
+            ),
+            "{cpu}"
+        );
+        let running = chart_label(c, "running-instances").await?;
+        assert!(running.contains("latest 6 at 08:59"), "{running}");
+        let cost = chart_label(c, "cost-per-hour").await?;
+        let latest: f64 = cost
+            .split("latest $")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(f64::NAN);
+        assert!(
+            latest > 0.5 && latest < 3.0,
+            "tutorial costs about $1.3/h: {cost}"
+        );
+        let table = eval(
+            c,
+            "document.querySelector('#chart-cost-per-hour .chart-data table').textContent",
+        )
+        .await?;
+        let table = table.as_str().unwrap_or_default();
+        assert!(
+            table.contains("Latest") && table.contains("Highest") && table.contains("08:"),
+            "{table}"
+        );
+        eval(c, "document.querySelector('#chart-cpu').scrollIntoView()").await?;
+        screenshot(c, "console-03-charts").await?;
+
+        wait_for(c, "button[data-window='6h']", DEFAULT_TIMEOUT)
+            .await?
+            .click()
+            .await?;
+        wait_for(
+            c,
+            "button[data-window='6h'][aria-pressed=true]",
+            DEFAULT_TIMEOUT,
+        )
+        .await?;
+        let cpu = chart_label(c, "cpu").await?;
+        assert!(
+            cpu.contains(", 07:00 to 09:00 UTC: "),
+            "six hours back reach the warm-up's start: {cpu}"
+        );
+
+        // Switch two idle instances off, let time run, and read the states.
+        type_command(
+            c,
+            "aws ec2 stop-instances --instance-ids i-07c6d5e4f3a2b1744 i-03f2e1d0c9b8a7755",
+        )
+        .await?;
+        wait_for(c, "button[data-speed='60x']", DEFAULT_TIMEOUT)
+            .await?
+            .click()
+            .await?;
+        open_tab(c, "instances").await?;
+        wait_for(
+            c,
+            "#instances-table tr[data-instance-id=i-07c6d5e4f3a2b1744][data-state=stopped]",
+            DEFAULT_TIMEOUT,
+        )
+        .await?;
+        assert_eq!(
+            count(c, "#instances-table tr[data-state=running]").await?,
+            4
+        );
+        let stopped = text_of(c, "tr[data-instance-id=i-03f2e1d0c9b8a7755]").await?;
+        assert!(stopped.contains("Stopped"), "{stopped}");
+        screenshot(c, "console-04-stopped").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// The ARN of scaling policy `name` as the terminal printed it.
+async fn policy_arn(c: &fantoccini::Client, name: &str) -> Result<String> {
+    let js = format!(
+        "(document.querySelector('#terminal-output').textContent\
+         .match(/arn:aws:autoscaling:[^\"\\s]*policyName\\/{name}/) || [''])[0]"
+    );
+    let arn = eval(c, &js).await?.as_str().unwrap_or_default().to_string();
+    assert!(
+        !arn.is_empty(),
+        "put-scaling-policy printed the ARN of {name}"
+    );
+    Ok(arn)
+}
+
+/// Quest 1 through the console views: the orders queue and its
+/// dead-letter queue, then, after the reference solution's commands, the
+/// alarms with their conditions and actions, the Auto Scaling group and
+/// its activities, and the alarm thresholds on the charts.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn console_views_right_size() {
+    with_app("console_views_right_size", |app| async move {
+        let c = &app.client;
+        app.open("/#quest=right-size").await?;
+        wait_for(c, "#terminal-input", LOAD_TIMEOUT).await?;
+
+        open_tab(c, "queues").await?;
+        let orders = text_of(c, "#queues-table tr[data-queue=orders]").await?;
+        assert!(orders.contains("orders-dlq") && orders.contains("maxReceiveCount 5"), "{orders}");
+        let dlq = text_of(c, "#queues-table tr[data-queue=orders-dlq]").await?;
+        assert!(dlq.contains("Dead-letter queue of orders"), "{dlq}");
+        screenshot(c, "console-11-queues").await?;
+
+        type_command(
+            c,
+            "aws ec2 create-launch-template-version --launch-template-name orders-worker \
+             --source-version 1 --version-description graviton --launch-template-data \
+             '{\"InstanceType\":\"c7g.large\",\"ImageId\":\"ami-07d9e1a6b5c38f2e4\"}'",
+        )
+        .await?;
+        type_command(
+            c,
+            "aws autoscaling create-auto-scaling-group --auto-scaling-group-name orders-workers \
+             --launch-template 'LaunchTemplateName=orders-worker,Version=$Latest' --min-size 0 \
+             --max-size 12 --desired-capacity 0 --availability-zones us-east-1a us-east-1b",
+        )
+        .await?;
+        type_command(
+            c,
+            "aws autoscaling put-scaling-policy --auto-scaling-group-name orders-workers \
+             --policy-name orders-backlog-out --policy-type StepScaling --adjustment-type \
+             ChangeInCapacity --metric-aggregation-type Maximum --step-adjustments \
+             MetricIntervalLowerBound=0,MetricIntervalUpperBound=450,ScalingAdjustment=1 \
+             MetricIntervalLowerBound=450,MetricIntervalUpperBound=1950,ScalingAdjustment=2 \
+             MetricIntervalLowerBound=1950,ScalingAdjustment=4",
+        )
+        .await?;
+        let out_arn = policy_arn(c, "orders-backlog-out").await?;
+        type_command(
+            c,
+            "aws autoscaling put-scaling-policy --auto-scaling-group-name orders-workers \
+             --policy-name orders-idle-in --adjustment-type ChangeInCapacity \
+             --scaling-adjustment -1 --cooldown 300",
+        )
+        .await?;
+        let in_arn = policy_arn(c, "orders-idle-in").await?;
+        type_command(
+            c,
+            &format!(
+                "aws cloudwatch put-metric-alarm --alarm-name orders-backlog --namespace AWS/SQS \
+                 --metric-name ApproximateNumberOfMessagesVisible --dimensions \
+                 Name=QueueName,Value=orders --statistic Maximum --period 60 \
+                 --evaluation-periods 1 --threshold 50 --comparison-operator \
+                 GreaterThanThreshold --alarm-actions {out_arn}"
+            ),
+        )
+        .await?;
+        type_command(
+            c,
+            &format!(
+                "aws cloudwatch put-metric-alarm --alarm-name orders-idle --namespace AWS/EC2 \
+                 --metric-name CPUUtilization --dimensions \
+                 Name=AutoScalingGroupName,Value=orders-workers --statistic Average --period 60 \
+                 --evaluation-periods 10 --threshold 25 --comparison-operator LessThanThreshold \
+                 --alarm-actions {in_arn}"
+            ),
+        )
+        .await?;
+
+        open_tab(c, "alarms").await?;
+        let backlog = text_of(c, "#alarms-table tr[data-alarm=orders-backlog]").await?;
+        assert!(
+            backlog.contains(
+                "ApproximateNumberOfMessagesVisible > 50 for 1 datapoints within 1 minute"
+            ),
+            "{backlog}"
+        );
+        assert!(
+            backlog.contains("Auto Scaling policy orders-backlog-out (group orders-workers)"),
+            "{backlog}"
+        );
+        let idle = text_of(c, "#alarms-table tr[data-alarm=orders-idle]").await?;
+        assert!(idle.contains("CPUUtilization < 25 for 10 datapoints within 10 minutes"), "{idle}");
+
+        type_command(
+            c,
+            "aws ec2 terminate-instances --instance-ids i-0b3e5a7c9d1f24601 i-0b3e5a7c9d1f24602 \
+             i-0b3e5a7c9d1f24603 i-0b3e5a7c9d1f24604 i-0b3e5a7c9d1f24605 i-0b3e5a7c9d1f24606 \
+             i-0b3e5a7c9d1f24607 i-0b3e5a7c9d1f24608 i-0b3e5a7c9d1f24609 i-0b3e5a7c9d1f2460a",
+        )
+        .await?;
+        // An hour on: the backlog alarm has fired and the group has scaled.
+        wait_for(c, "button[data-skip='3600']", DEFAULT_TIMEOUT).await?.click().await?;
+        wait_until(c, "document.querySelector('#skip-progress') === null", LOAD_TIMEOUT).await?;
+        screenshot(c, "console-12-alarms").await?;
+
+        open_tab(c, "auto-scaling").await?;
+        let group = text_of(c, "#groups-table tr[data-group=orders-workers]").await?;
+        assert!(group.contains("orders-worker (lt-") && group.contains("$Latest"), "{group}");
+        assert!(group.contains("orders-backlog-out, orders-idle-in"), "{group}");
+        assert!(count(c, "#activities-table tr[data-status=Successful]").await? > 0);
+        let activities = text_of(c, "#activities-table").await?;
+        assert!(activities.contains("Launching a new EC2 instance"), "{activities}");
+        assert!(activities.contains("orders-backlog"), "causes name the alarm: {activities}");
+        eval(c, "document.querySelector('#activities-table').scrollIntoView()").await?;
+        screenshot(c, "console-13-auto-scaling").await?;
+
+        open_tab(c, "charts").await?;
+        wait_for(c, "#chart-queue-depth svg", DEFAULT_TIMEOUT).await?;
+        let depth = chart_label(c, "queue-depth").await?;
+        assert!(depth.starts_with("ApproximateNumberOfMessagesVisible of orders, "), "{depth}");
+        let wired = depth.contains("Alarm orders-backlog (") && depth.contains("when > 50.");
+        assert!(wired, "{depth}");
+        let age = chart_label(c, "oldest-message-age").await?;
+        assert!(age.contains("ApproximateAgeOfOldestMessage") && age.contains(" s at "), "{age}");
+        let legend = text_of(c, "#chart-queue-depth .chart-legend").await?;
+        assert_eq!(legend.trim(), "orders-backlog > 50");
+
+        // The group's CPU, with the scale-in alarm's threshold.
+        let picked = eval(
+            c,
+            "(() => { const s = document.querySelector('#chart-cpu-scope'); \
+             const i = [...s.options]\
+             .findIndex(o => o.text === 'Auto Scaling group orders-workers'); \
+             if (i < 0) return false; s.selectedIndex = i; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+        )
+        .await?;
+        assert_eq!(picked.as_bool(), Some(true), "the group is a CPU scope");
+        wait_until(
+            c,
+            "document.querySelector('#chart-cpu [role=img]').getAttribute('aria-label')\
+             .includes('Alarm orders-idle')",
+            DEFAULT_TIMEOUT,
+        )
+        .await?;
+        eval(c, "document.querySelector('#chart-cpu').scrollIntoView()").await?;
+        screenshot(c, "console-14-charts").await?;
+        eval(c, "document.querySelector('#chart-running-instances').scrollIntoView()").await?;
+        screenshot(c, "console-15-charts").await?;
+        Ok(())
+    })
+    .await;
 }

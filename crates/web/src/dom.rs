@@ -34,3 +34,16 @@ pub fn quest_in_url() -> Option<String> {
     let id = hash.strip_prefix("#quest=")?;
     (!id.is_empty()).then(|| id.to_string())
 }
+
+/// Moves keyboard focus to the element with this id, if there is one (a
+/// tab list moves focus with the arrow keys).
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use gameday::clock::Speed;
 use gameday::command::complete::{complete, complete_line};
 use gameday::command::Executed;
+use gameday::console::{ChartRequest, CpuScope, Window};
 use gameday::ledger::Rate;
 use gameday::quest::Session;
 use gameday::world::ACCOUNT_ID;
@@ -48,6 +49,75 @@ pub enum Action {
     Skip(u64),
     /// Reveal the next hint for the objective with this id.
     TakeHint(String),
+    /// Open this view of the console panel.
+    ShowTab(Tab),
+    /// Chart the last hour, six hours or day.
+    SetChartWindow(Window),
+    /// Chart the CPU of the fleet, a group or an instance.
+    SetCpuScope(CpuScope),
+    /// Chart this queue.
+    SetChartQueue(String),
+}
+
+/// The views of the console panel below the terminal, in tab order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Events,
+    Instances,
+    Queues,
+    Alarms,
+    AutoScaling,
+    Charts,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Events,
+        Tab::Instances,
+        Tab::Queues,
+        Tab::Alarms,
+        Tab::AutoScaling,
+        Tab::Charts,
+    ];
+
+    /// The tab's label, in the AWS console's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Events => "Events",
+            Tab::Instances => "Instances",
+            Tab::Queues => "Queues",
+            Tab::Alarms => "Alarms",
+            Tab::AutoScaling => "Auto Scaling",
+            Tab::Charts => "Charts",
+        }
+    }
+
+    /// A stable id for the page: `events`, `auto-scaling` ...
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Events => "events",
+            Tab::Instances => "instances",
+            Tab::Queues => "queues",
+            Tab::Alarms => "alarms",
+            Tab::AutoScaling => "auto-scaling",
+            Tab::Charts => "charts",
+        }
+    }
+
+    /// The tab `offset` places away, wrapping around (arrow keys).
+    pub fn moved(self, offset: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        let at = Tab::ALL.iter().position(|t| *t == self).unwrap_or(0) as isize;
+        Tab::ALL[(at + offset).rem_euclid(n) as usize]
+    }
+}
+
+/// What the console panel shows: which view, and what the charts plot.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConsoleView {
+    pub tab: Tab,
+    pub charts: ChartRequest,
 }
 
 /// One entry of the terminal's scrollback.
@@ -167,6 +237,7 @@ pub struct Play {
     pub hints: Rc<BTreeMap<String, Vec<String>>>,
     /// Why the last hint request gave nothing, if it did.
     pub hint_notice: Option<String>,
+    pub console: ConsoleView,
 }
 
 /// Everything the app shows.
@@ -232,6 +303,7 @@ impl AppState {
             terminal,
             hints: Rc::default(),
             hint_notice: None,
+            console: ConsoleView::default(),
         });
         true
     }
@@ -259,12 +331,27 @@ impl Play {
                 true
             }),
             Action::TakeHint(id) => self.take_hint(id),
+            Action::ShowTab(tab) => return self.set_view(|v| v.tab = tab),
+            Action::SetChartWindow(window) => return self.set_view(|v| v.charts.window = window),
+            Action::SetCpuScope(scope) => return self.set_view(|v| v.charts.cpu = scope),
+            Action::SetChartQueue(queue) => {
+                return self.set_view(|v| v.charts.queue = Some(queue));
+            }
             Action::PickQuest(_) | Action::BackToPicker => false,
         };
         if changed {
             self.session.version += 1;
         }
         changed
+    }
+
+    /// Changes what the console panel shows; `true` if that changed
+    /// anything. The session is untouched, so views of it keep their
+    /// version.
+    fn set_view(&mut self, f: impl FnOnce(&mut ConsoleView)) -> bool {
+        let before = self.console.clone();
+        f(&mut self.console);
+        self.console != before
     }
 
     /// Runs `f` on the session; `false` if it could not be borrowed.
@@ -511,6 +598,35 @@ mod tests {
         let session = play(&state).session.read().expect("session readable");
         assert_eq!(session.now(), start + 86_400);
         assert_eq!(session.skip_progress(), None);
+    }
+
+    #[test]
+    fn tabs_and_chart_choices_change_the_view_not_the_session() {
+        let state = playing();
+        let version = play(&state).session.version;
+        let state = reduce(&state, Action::ShowTab(Tab::Charts));
+        let state = reduce(&state, Action::SetChartWindow(Window::OneDay));
+        let state = reduce(
+            &state,
+            Action::SetCpuScope(CpuScope::Instance("i-1".to_string())),
+        );
+        let console = &play(&state).console;
+        assert_eq!(console.tab, Tab::Charts);
+        assert_eq!(console.charts.window, Window::OneDay);
+        assert_eq!(console.charts.cpu, CpuScope::Instance("i-1".to_string()));
+        assert_eq!(play(&state).session.version, version);
+        let again = reduce(&state, Action::ShowTab(Tab::Charts));
+        assert!(
+            Rc::ptr_eq(&state, &again),
+            "the same tab again renders nothing"
+        );
+    }
+
+    #[test]
+    fn arrow_keys_wrap_around_the_tabs() {
+        assert_eq!(Tab::Events.moved(-1), Tab::Charts);
+        assert_eq!(Tab::Charts.moved(1), Tab::Events);
+        assert_eq!(Tab::Queues.moved(1), Tab::Alarms);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Recent events of the simulated cloud, newest first: what changed state
-//! and when, as the services report it.
+//! and when, as the services report it. The first tab of the console panel.
 
 use gameday::clock::format_duration;
 use yew::prelude::*;
@@ -24,12 +24,11 @@ pub fn RecentEvents(props: &EventsProps) -> Html {
     let recent = events.iter().enumerate().skip(first).rev();
 
     html! {
-        <section class="events panel" aria-labelledby="events-title" tabindex="0">
-            <h2 id="events-title">{ "Recent events" }</h2>
+        <div class="events">
             if events.is_empty() {
                 <p class="empty">{ "Nothing has happened yet." }</p>
             } else {
-                <ol id="recent-events">
+                <ol id="recent-events" aria-label="Recent events, newest first">
                     { for recent.map(|(i, e)| html! {
                         <li key={i}>
                             <span class="time">{ format_duration(e.time) }</span>
@@ -39,6 +38,6 @@ pub fn RecentEvents(props: &EventsProps) -> Html {
                     }) }
                 </ol>
             }
-        </section>
+        </div>
     }
 }

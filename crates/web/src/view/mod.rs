@@ -5,10 +5,13 @@
 //! when its part changed (the terminal does not redraw when the clock
 //! ticks, the quest panel does not redraw on every keystroke).
 
+mod charts;
+mod console;
 mod events;
 mod picker;
 mod quest_panel;
 mod status;
+mod tables;
 mod terminal;
 
 use std::cell::Cell;
@@ -45,7 +48,8 @@ struct PlayProps {
     dispatch: Dispatch,
 }
 
-/// The quest in play: status bar on top, quest panel, terminal, events.
+/// The quest in play: status bar on top, quest panel, terminal, and the
+/// console panel (events and views of the account) below it.
 #[component]
 fn PlayScreen(props: &PlayProps) -> Html {
     use_clock(props.dispatch.clone());
@@ -68,7 +72,11 @@ fn PlayScreen(props: &PlayProps) -> Html {
                     terminal={play.terminal.clone()}
                     dispatch={props.dispatch.clone()}
                 />
-                <events::RecentEvents session={play.session.clone()} />
+                <console::ConsolePanel
+                    session={play.session.clone()}
+                    view={play.console.clone()}
+                    dispatch={props.dispatch.clone()}
+                />
             </main>
         </div>
     }
