@@ -579,9 +579,16 @@ pub struct Chart {
     /// Whose metric: `orders`, `All instances (average)`, `account`.
     pub subject: String,
     pub unit: Unit,
-    /// The window's first minute and the minute after its last.
+    /// The window's first minute and the minute after its last complete
+    /// one (now, rounded down).
     pub from_minute: u64,
     pub to_minute: u64,
+    /// Where the time axis ends: the window's full length after
+    /// `from_minute`, which lies ahead of `to_minute` while the simulation
+    /// is younger than the window.
+    pub axis_end_minute: u64,
+    /// Unix seconds of minute 0, to print times.
+    pub start_unix: i64,
     /// Minutes per drawn point: 1, or more when the window is thinned.
     pub step: u64,
     /// Points to draw, oldest first; a gap of more than `step` minutes
@@ -601,6 +608,11 @@ pub struct Chart {
 }
 
 impl Chart {
+    /// `HH:MM` in UTC of the start of minute `minute`.
+    pub fn clock(&self, minute: u64) -> String {
+        clock_at(self.start_unix, minute)
+    }
+
     /// The points split where data is missing, each run drawn as one line.
     pub fn runs(&self) -> Vec<&[Point]> {
         let mut runs = Vec::new();
@@ -623,7 +635,11 @@ impl Chart {
 
 /// `HH:MM` in UTC of the start of simulated minute `minute`.
 pub fn clock(world: &World, minute: u64) -> String {
-    let stamp = format_iso8601(world.env.start_unix.saturating_add(minute as i64 * 60));
+    clock_at(world.env.start_unix, minute)
+}
+
+fn clock_at(start_unix: i64, minute: u64) -> String {
+    let stamp = format_iso8601(start_unix.saturating_add(minute.saturating_mul(60) as i64));
     stamp.get(11..16).unwrap_or_default().to_string()
 }
 
@@ -863,6 +879,8 @@ impl Builder<'_> {
             unit,
             from_minute: self.from,
             to_minute: self.to,
+            axis_end_minute: self.from + self.window.minutes(),
+            start_unix: self.world.env.start_unix,
             step,
             points: thin_out(&values, step, thin),
             thresholds,
@@ -1259,6 +1277,8 @@ mod tests {
             unit: Unit::Percent,
             from_minute: 0,
             to_minute: 10,
+            axis_end_minute: 60,
+            start_unix: 0,
             step: 1,
             points: [0, 1, 2, 6, 7]
                 .map(|minute| Point { minute, value: 1.0 })
