@@ -421,7 +421,9 @@ async fn console_views_right_size() {
         .await?;
         // An hour on: the backlog alarm has fired and the group has scaled.
         wait_for(c, "button[data-skip='3600']", DEFAULT_TIMEOUT).await?.click().await?;
-        wait_until(c, "document.querySelector('#skip-progress') === null", LOAD_TIMEOUT).await?;
+        let skipped = "document.querySelector('#sim-time').textContent === 'T+3h00m' \
+                       && document.querySelector('#skip-progress') === null";
+        wait_until(c, skipped, LOAD_TIMEOUT).await?;
         screenshot(c, "console-12-alarms").await?;
 
         open_tab(c, "auto-scaling").await?;
