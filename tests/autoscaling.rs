@@ -355,11 +355,19 @@ fn the_cli_refuses_what_aws_refuses() {
     let err = fails(
         &mut s,
         "aws cloudwatch put-metric-alarm --alarm-name p90 --namespace AWS/EC2 \
-         --metric-name CPUUtilization \
+         --metric-name CPUUtilization --statistic Average \
          --extended-statistic p90 --period 60 --evaluation-periods 1 --threshold 5 \
          --comparison-operator GreaterThanThreshold",
     );
-    assert!(err.contains("percentiles cannot be computed"), "{err}");
+    assert!(err.contains("InvalidParameterCombination"), "{err}");
+    let err = fails(
+        &mut s,
+        "aws cloudwatch put-metric-alarm --alarm-name p90 --namespace AWS/EC2 \
+         --metric-name CPUUtilization \
+         --extended-statistic p100.5 --period 60 --evaluation-periods 1 --threshold 5 \
+         --comparison-operator GreaterThanThreshold",
+    );
+    assert!(err.contains("p100.5") && err.contains("such as p90"), "{err}");
     let err = fails(
         &mut s,
         "aws cloudwatch put-metric-alarm --alarm-name a --namespace AWS/EC2 \
@@ -393,6 +401,35 @@ fn the_cli_refuses_what_aws_refuses() {
         "aws autoscaling set-desired-capacity --auto-scaling-group-name nope --desired-capacity 1",
     );
     assert!(err.contains("AutoScalingGroup name not found"), "{err}");
+}
+
+#[test]
+fn percentile_alarms_take_the_percentile_of_one_minute_datapoints() {
+    // The hot instance runs at 85 % +- 3: its one-minute averages sit near
+    // 85, so p10 > 80 holds while p10 > 90 does not.
+    let mut s = session();
+    for (name, threshold) in [("p10-above-80", 80), ("p10-above-90", 90)] {
+        ok(
+            &mut s,
+            &format!(
+                "aws cloudwatch put-metric-alarm --alarm-name {name} --namespace AWS/EC2 \
+                 --metric-name CPUUtilization --dimensions Name=InstanceId,Value={HOT} \
+                 --extended-statistic p10 --period 300 --evaluation-periods 1 \
+                 --threshold {threshold} --comparison-operator GreaterThanThreshold"
+            ),
+        );
+    }
+    s.run_until(s.now() + 900);
+    let out = ok(&mut s, "aws cloudwatch describe-alarms");
+    let alarms = out["MetricAlarms"].as_array().unwrap();
+    let state = |name: &str| {
+        let a = alarms.iter().find(|a| a["AlarmName"] == name).unwrap();
+        assert_eq!(a["ExtendedStatistic"], "p10");
+        assert!(a.get("Statistic").is_none(), "a percentile alarm has no Statistic");
+        a["StateValue"].as_str().unwrap().to_string()
+    };
+    assert_eq!(state("p10-above-80"), "ALARM");
+    assert_eq!(state("p10-above-90"), "OK");
 }
 
 #[test]

@@ -1933,12 +1933,14 @@ fn put_metric_alarm(world: &mut World, args: &Args) -> Result<Value, AwsError> {
              modelled here; alarm on one metric with --namespace and --metric-name.",
         ));
     }
-    if let Some(p) = args.text("--extended-statistic") {
-        return Err(invalid(&format!(
-            "ExtendedStatistic {p} is not available here: this CloudWatch keeps one-minute \
-             aggregates (Sum, SampleCount, Minimum, Maximum), from which percentiles cannot be \
-             computed. Use --statistic Average, Sum, Minimum, Maximum or SampleCount."
-        )));
+    let extended = args.text("--extended-statistic");
+    if let Some(p) = extended {
+        if metric_data::parse_percentile(p).is_none() {
+            return Err(invalid(&format!(
+                "The value {p} for parameter ExtendedStatistic is not supported: use a percentile \
+                 from p0 to p100, such as p90 or p99.9."
+            )));
+        }
     }
     let (Some(namespace), Some(metric)) = (args.text("--namespace"), args.text("--metric-name"))
     else {
@@ -1946,15 +1948,24 @@ fn put_metric_alarm(world: &mut World, args: &Args) -> Result<Value, AwsError> {
             "Both --namespace and --metric-name are required for a metric alarm.",
         ));
     };
-    let statistic = match args.text("--statistic") {
-        Some(name) => Statistic::from_name(name).ok_or_else(|| {
+    let statistic = match (args.text("--statistic"), extended) {
+        (Some(_), Some(_)) => {
+            return Err(AwsError::new(
+                "InvalidParameterCombination",
+                "Must specify either Statistic or ExtendedStatistic, but not both.",
+            ))
+        }
+        // The percentile replaces the statistic; Average stands in for
+        // the field the alarm does not use.
+        (None, Some(_)) => Statistic::Average,
+        (Some(name), None) => Statistic::from_name(name).ok_or_else(|| {
             validation_error(
                 name,
                 "statistic",
                 "Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]",
             )
         })?,
-        None => {
+        (None, None) => {
             return Err(invalid(
                 "Must specify either Statistic or ExtendedStatistic.",
             ))
@@ -1992,6 +2003,7 @@ fn put_metric_alarm(world: &mut World, args: &Args) -> Result<Value, AwsError> {
         threshold,
         comparison,
     );
+    config.extended_statistic = extended.map(str::to_string);
     let evaluation_periods = args.integer("--evaluation-periods")?.unwrap_or(0);
     config.evaluation_periods =
         u32::try_from(evaluation_periods.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
@@ -2096,7 +2108,10 @@ fn describe_alarms_for_metric(world: &mut World, args: &Args) -> Result<Value, A
         .iter()
         .filter(|a| a.config.namespace == namespace && a.config.metric_name == metric)
         .filter(|a| dims.is_empty() || dims.iter().all(|d| a.config.dimensions.contains(d)))
-        .filter(|a| statistic.is_none_or(|s| a.config.statistic.name() == s))
+        .filter(|a| {
+            let name = a.config.extended_statistic.as_deref().unwrap_or(a.config.statistic.name());
+            statistic.is_none_or(|s| name == s)
+        })
         .filter(|a| period.is_none_or(|p| i64::try_from(a.config.period).is_ok_and(|ap| ap == p)))
         .filter(|a| unit.is_none_or(|u| a.config.unit.as_deref() == Some(u)))
         .map(|a| alarms::alarm_json(a, start))

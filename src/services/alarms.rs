@@ -27,9 +27,11 @@
 //! (only the transition is written to the history). SNS topics are accepted
 //! as actions and recorded, but no notification is delivered anywhere.
 //!
+//! Percentile alarms (`ExtendedStatistic`, such as `p90`) take the
+//! percentile over each period's one-minute datapoints.
+//!
 //! Not modelled: composite alarms, metric-math alarms (`Metrics`),
-//! anomaly-detection thresholds, percentile statistics (`ExtendedStatistic`:
-//! one-minute aggregates cannot give percentiles), high-resolution periods
+//! anomaly-detection thresholds, high-resolution periods
 //! (10, 20 and 30 seconds), EC2 and Systems Manager actions, the delay with
 //! which real metrics arrive, and alarm tags.
 
@@ -39,7 +41,7 @@ use serde_json::{json, Map, Value};
 use crate::calendar::format_iso8601;
 use crate::services::autoscaling::AutoScaling;
 use crate::services::cloudwatch::{Aggregate, Metrics, Series, Statistic};
-use crate::services::{validation_error, AwsError};
+use crate::services::{metric_data, validation_error, AwsError};
 use crate::world::{Env, ACCOUNT_ID};
 
 /// Most alarms the account may hold.
@@ -218,6 +220,11 @@ pub struct AlarmConfig {
     pub dimensions: Vec<(String, String)>,
     #[serde(serialize_with = "statistic_name")]
     pub statistic: Statistic,
+    /// A percentile (`ExtendedStatistic`, such as `p90`) the alarm uses
+    /// instead of `statistic`, over the period's one-minute datapoints
+    /// (see [`crate::services::metric_data`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_statistic: Option<String>,
     /// Seconds; a multiple of 60.
     pub period: u64,
     /// If set, only a metric published with this unit is seen.
@@ -254,6 +261,7 @@ impl AlarmConfig {
             metric_name: metric_name.to_string(),
             dimensions: Vec::new(),
             statistic,
+            extended_statistic: None,
             period,
             unit: None,
             evaluation_periods: 1,
@@ -958,9 +966,31 @@ fn slots(config: &AlarmConfig, metrics: &Metrics, now: u64) -> Vec<Slot> {
         .filter_map(|back| now.checked_sub(back * period))
         .map(|start| Slot {
             start,
-            point: series.and_then(|s| aggregate(s, start, start + period, config.statistic)),
+            point: series.and_then(|s| match percentile_of(config) {
+                Some(p) => percentile_point(s, start, start + period, p),
+                None => aggregate(s, start, start + period, config.statistic),
+            }),
         })
         .collect()
+}
+
+/// The percentile an alarm with an `ExtendedStatistic` uses, 0 to 100.
+fn percentile_of(config: &AlarmConfig) -> Option<f64> {
+    config.extended_statistic.as_deref().and_then(metric_data::parse_percentile)
+}
+
+/// The percentile `p` over `[start, end)` of a series' one-minute
+/// datapoints (each minute's average), and how many there were.
+fn percentile_point(series: &Series, start: u64, end: u64, p: f64) -> Option<(f64, u64)> {
+    let from = series.minutes.partition_point(|(m, _)| m * 60 < start);
+    let mut values: Vec<f64> = series.minutes.get(from..).unwrap_or(&[])
+        .iter()
+        .take_while(|(minute, _)| minute * 60 < end)
+        .filter(|(_, agg)| agg.count > 0)
+        .map(|(_, agg)| Statistic::Average.of(agg))
+        .collect();
+    let count = values.len() as u64;
+    metric_data::percentile(&mut values, p).map(|v| (v, count))
 }
 
 /// The statistic over `[start, end)` of a series, and its sample count.
@@ -1319,7 +1349,8 @@ fn reason_data(
         "startDate".into(),
         json!(data_time(start_unix + start as i64)),
     );
-    data.insert("statistic".into(), json!(config.statistic.name()));
+    let statistic = config.extended_statistic.as_deref().unwrap_or(config.statistic.name());
+    data.insert("statistic".into(), json!(statistic));
     if let Some(unit) = &config.unit {
         data.insert("unit".into(), json!(unit));
     }
@@ -1365,7 +1396,10 @@ pub fn alarm_json(alarm: &MetricAlarm, start_unix: i64) -> Value {
     out.insert("StateUpdatedTimestamp".into(), time(alarm.state_updated));
     out.insert("MetricName".into(), json!(c.metric_name));
     out.insert("Namespace".into(), json!(c.namespace));
-    out.insert("Statistic".into(), json!(c.statistic.name()));
+    match &c.extended_statistic {
+        Some(p) => out.insert("ExtendedStatistic".into(), json!(p)),
+        None => out.insert("Statistic".into(), json!(c.statistic.name())),
+    };
     out.insert("Dimensions".into(), Value::Array(dims));
     out.insert("Period".into(), json!(c.period));
     if let Some(unit) = &c.unit {
