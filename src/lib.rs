@@ -19,6 +19,7 @@ pub mod consumer;
 pub mod events;
 pub mod files;
 pub mod history;
+pub mod k8s;
 pub mod ledger;
 pub mod quest;
 pub mod services;

@@ -18,6 +18,7 @@ use crate::consumer;
 use crate::events::EventLog;
 use crate::files::Files;
 use crate::history::{History, Sample};
+use crate::k8s::Eks;
 use crate::ledger::{Ledger, Rate};
 use crate::services::cloudwatch::Metrics;
 use crate::services::ec2::Ec2;
@@ -153,6 +154,10 @@ pub struct World {
     /// The player's files (the terminal's home directory).
     #[serde(skip_serializing_if = "Files::is_empty")]
     pub files: Files,
+    /// The EKS cluster and the container registry; left out of the
+    /// serialized state while the account has neither.
+    #[serde(skip_serializing_if = "Eks::is_empty")]
+    pub eks: Eks,
     /// Cost, CO2e and running instances per minute, for the charts.
     #[serde(skip)]
     pub history: History,
@@ -179,6 +184,7 @@ impl World {
             alarms: Alarms::default(),
             autoscaling: AutoScaling::default(),
             files: Files::default(),
+            eks: Eks::default(),
             history: History::default(),
         }
     }
@@ -188,12 +194,14 @@ impl World {
         self.env.now()
     }
 
-    /// Runs one tick, always in this order: instances change state;
+    /// Runs one tick, always in this order: the EKS cluster's controllers
+    /// run if anything changed there; instances change state;
     /// messages arrive at queues (and expire, or return from flight);
     /// consumers process them; instances report load, cost and carbon;
     /// queues publish their metrics. Then time moves on.
     pub fn tick(&mut self) {
         self.env.ledger.begin_tick();
+        self.eks.step(&mut self.env, &mut self.ec2);
         self.ec2.advance_states(&mut self.env);
         self.sqs.step_queues(&mut self.env);
         consumer::step(&mut self.ec2, &mut self.sqs, self.env.now());

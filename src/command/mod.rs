@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod complete;
 mod files;
+mod kubectl;
 mod others;
 pub mod shell;
 pub mod shorthand;
@@ -127,7 +128,7 @@ impl Shell {
         };
         match program.as_str() {
             "aws" => aws::run(world, args),
-            "kubectl" => others::kubectl(args),
+            "kubectl" => kubectl::run(world, args),
             "eksctl" => others::eksctl(args),
             "curl" => others::curl(args),
             "echo" => {

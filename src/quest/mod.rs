@@ -83,6 +83,14 @@ pub struct WorldSpec {
     /// Files waiting in the player's home directory.
     #[serde(default)]
     pub files: Vec<FileSpec>,
+    /// An EKS cluster with managed node groups, Ready at the start; none
+    /// by default. See [`crate::k8s::ClusterSpec`].
+    #[serde(default)]
+    pub eks: Option<Spanned<crate::k8s::ClusterSpec>>,
+    /// Images in the account's ECR registry (`repository`, `tag`,
+    /// `architectures`, `port` ...). See [`crate::k8s::registry::Image`].
+    #[serde(default)]
+    pub images: Vec<Spanned<crate::k8s::registry::Image>>,
 }
 
 /// A file in the player's home directory at the start.
@@ -373,6 +381,7 @@ impl Quest {
         }
         self.validate_queues()?;
         self.validate_launch_templates()?;
+        self.validate_eks()?;
         let mut files = crate::files::Files::default();
         for (i, file) in world.files.iter().enumerate() {
             if let Err(e) = files.write(file.path.get_ref(), &file.content, false) {
@@ -509,6 +518,24 @@ impl Quest {
             }
             if spec.user_data.as_ref().is_some_and(|u| u.len() > 16 * 1024) {
                 return Err((spec.name.span(), field("user_data"), "user data is limited to 16 KB".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Quest {
+    /// Checks `[world.eks]` and `[[world.images]]`.
+    fn validate_eks(&self) -> Result<(), (Range<usize>, String, String)> {
+        if let Some(eks) = &self.world.eks {
+            if let Err(message) = eks.get_ref().validate() {
+                let (field, message) = message.split_once(": ").unwrap_or(("", &message));
+                return Err((eks.span(), format!("world.eks.{field}"), message.to_string()));
+            }
+        }
+        for (i, image) in self.world.images.iter().enumerate() {
+            if let Err(message) = image.get_ref().validate() {
+                return Err((image.span(), format!("world.images[{i}]"), message));
             }
         }
         Ok(())

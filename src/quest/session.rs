@@ -325,6 +325,9 @@ fn build_world(quest: &Quest) -> World {
         // Validation has written every file once already.
         let _ = world.files.write(file.path.get_ref(), &file.content, false);
     }
+    let images: Vec<_> = spec.images.iter().map(|i| i.get_ref().clone()).collect();
+    let eks = spec.eks.as_ref().map(|e| e.get_ref());
+    crate::k8s::build(&mut world.eks, &mut world.env, &mut world.ec2, eks, &images);
     for instance in &spec.instances {
         let state = InstanceState::from_name(instance.state.get_ref()).unwrap_or(InstanceState::Running);
         let launch = LaunchSpec {
