@@ -42,7 +42,8 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use md5::{Digest, Md5};
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -188,9 +189,18 @@ impl TrafficProfile {
 }
 
 /// A traffic profile in motion: its bursts and its share of poison.
+///
+/// Each queue's traffic draws from its own generator, seeded once from the
+/// world's when the quest builds the queue: the orders that arrive depend
+/// only on the quest's seed, never on what the player does, so every team
+/// faces the same day (and the same bursts) and scores compare fairly.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Traffic {
     pub profile: TrafficProfile,
+    /// The traffic's own generator; its state follows from the seed and
+    /// the time, so it is left out of the state's digest.
+    #[serde(skip)]
+    rng: ChaCha8Rng,
     /// Simulated second the next burst starts.
     pub next_burst_at: u64,
     /// End (exclusive) of the current or last burst.
@@ -200,20 +210,21 @@ pub struct Traffic {
 }
 
 impl Traffic {
-    fn new<R: Rng + ?Sized>(profile: TrafficProfile, now: u64, rng: &mut R) -> Self {
+    fn new(profile: TrafficProfile, now: u64, seed: u64) -> Self {
         let mut traffic = Traffic {
             profile,
+            rng: ChaCha8Rng::seed_from_u64(seed),
             next_burst_at: u64::MAX,
             burst_until: 0,
             poison_carry: 0.0,
         };
-        traffic.schedule_burst(now, rng);
+        traffic.schedule_burst(now);
         traffic
     }
 
-    fn schedule_burst<R: Rng + ?Sized>(&mut self, after: u64, rng: &mut R) {
+    fn schedule_burst(&mut self, after: u64) {
         self.next_burst_at = if self.profile.bursts_per_day > 0.0 {
-            let gap = exponential(rng, 86_400.0 / self.profile.bursts_per_day);
+            let gap = exponential(&mut self.rng, 86_400.0 / self.profile.bursts_per_day);
             after.saturating_add(gap.clamp(1.0, 1e12) as u64)
         } else {
             u64::MAX
@@ -222,16 +233,16 @@ impl Traffic {
 
     /// Messages arriving during second `now` at Unix time `unix`: (normal,
     /// poison).
-    fn arrivals<R: Rng + ?Sized>(&mut self, now: u64, unix: i64, rng: &mut R) -> (u64, u64) {
+    fn arrivals(&mut self, now: u64, unix: i64) -> (u64, u64) {
         if now >= self.next_burst_at {
             self.burst_until = now.saturating_add(self.profile.burst_duration.0);
-            self.schedule_burst(self.burst_until, rng);
+            self.schedule_burst(self.burst_until);
         }
         let mut mean = self.profile.mean_rate_at(unix) * TICK_SECONDS as f64;
         if now < self.burst_until {
             mean *= self.profile.burst_multiplier;
         }
-        let count = poisson(rng, mean);
+        let count = poisson(&mut self.rng, mean);
         self.poison_carry += count as f64 * self.profile.poison_rate;
         let poison = (self.poison_carry.floor().max(0.0) as u64).min(count);
         self.poison_carry -= poison as f64;
@@ -1081,7 +1092,7 @@ impl Sqs {
             env.unix_now(),
         );
         queue.attributes = attributes;
-        queue.traffic = traffic.map(|p| Traffic::new(p, env.now(), &mut env.rng));
+        queue.traffic = traffic.map(|p| Traffic::new(p, env.now(), env.rng.random()));
         Ok(self.queues.entry(name.to_string()).or_insert(queue))
     }
 
@@ -1105,7 +1116,7 @@ impl Sqs {
             }
             queue.close_episodes(env);
             if let Some(traffic) = &mut queue.traffic {
-                let (normal, poison) = traffic.arrivals(now, unix, &mut env.rng);
+                let (normal, poison) = traffic.arrivals(now, unix);
                 queue.push_sent(now, self.next_seq, normal, false);
                 self.next_seq += normal;
                 queue.push_sent(now, self.next_seq, poison, true);
