@@ -537,3 +537,83 @@ fn a_quest_file_declares_the_cluster_images_and_manifests() {
     let err = Quest::parse("eks-cluster.toml", &bad).unwrap_err();
     assert_eq!(err.field, "world.images[0]");
 }
+
+#[test]
+fn moving_to_graviton_with_eksctl() {
+    let mut world = x86_world();
+    world.files.write("deploy.yml", &DEPLOY.replace("replicas: 1", "replicas: 2"), false).unwrap();
+    ok(&mut world, "kubectl apply -f deploy.yml");
+    ticks(&mut world, 30);
+    let created = ok(&mut world, "eksctl create nodegroup --cluster gameday --name arm-nodes --node-type m6g.large --nodes 2");
+    assert!(created.ends_with("[✔]  created 1 managed nodegroup(s) in cluster \"gameday\""), "{created}");
+    let groups = ok(&mut world, "eksctl get nodegroup --cluster gameday");
+    assert!(groups.contains("arm-nodes") && groups.contains("CREATING") && groups.contains("m6g.large"), "{groups}");
+    ticks(&mut world, 60);
+    assert!(ok(&mut world, "eksctl get nodegroup --cluster gameday --name arm-nodes").contains("ACTIVE"));
+    assert_eq!(ok(&mut world, "kubectl get nodes -l kubernetes.io/arch=arm64 -o name").lines().count(), 2);
+
+    let multi = DEPLOY.replace("replicas: 1", "replicas: 2").replace(":x86_latest", ":latest");
+    world.files.write("deploy.yml", &multi, false).unwrap();
+    ok(&mut world, "kubectl apply -f deploy.yml");
+    ticks(&mut world, 60);
+    let deleted = ok(&mut world, "eksctl delete nodegroup --cluster gameday --name x86-nodes");
+    assert!(deleted.contains("cordon node \"ip-"), "{deleted}");
+    ticks(&mut world, 90);
+    let c = cluster(&world);
+    assert_eq!(c.nodegroups.keys().collect::<Vec<_>>(), ["arm-nodes"]);
+    assert!(c.nodes.values().all(|n| n.arch == "arm64"));
+    let pods: Vec<_> = c.pods.values().collect();
+    assert_eq!(pods.len(), 2);
+    assert!(pods.iter().all(|p| p.run.ready() && c.nodes[p.pod.spec.node_name.as_ref().unwrap()].arch == "arm64"));
+    let terminated = world.ec2.instances.iter().filter(|i| i.state.name() == "terminated" || i.state.name() == "shutting-down").count();
+    assert_eq!(terminated, 2);
+
+    let (text, failed) = run(&mut world, "eksctl scale nodegroup --cluster gameday --name arm-nodes --nodes 0");
+    assert!(failed && text == "Error: the desired nodes 0 is less than current nodes-min/minSize 1", "{text}");
+    let (text, failed) = run(&mut world, "eksctl get nodegroup --cluster other");
+    assert!(failed && text.contains("No cluster found for name: other."), "{text}");
+}
+
+/// The issue's figure: 1,000 nodes and 10,000 pods applied and reconciled
+/// to steady state, then `kubectl get pods -A`. Prints the times; run with
+/// `cargo test --release --test eks -- --ignored --nocapture large`.
+#[test]
+#[ignore]
+fn large_cluster_reconciles() {
+    let mut world = World::new(11, "us-east-1", START);
+    let spec = ClusterSpec {
+        name: "big".into(),
+        nodegroups: (0..10)
+            .map(|i| NodeGroupSpec {
+                name: format!("group-{i}"),
+                instance_type: if i % 2 == 0 { "m5.large".into() } else { "m6g.large".into() },
+                desired: 100,
+                min: None,
+                max: None,
+                labels: Default::default(),
+                taints: Vec::new(),
+            })
+            .collect(),
+    };
+    let World { eks, env, ec2, .. } = &mut world;
+    k8s::build(eks, env, ec2, Some(&spec), &[image("latest", &["amd64", "arm64"])]);
+    let mut manifests = String::new();
+    for i in 0..20 {
+        manifests.push_str(&DEPLOY.replace("gameday-deployment", &format!("app-{i}")).replace("gameday-service", &format!("svc-{i}")).replace("replicas: 1", "replicas: 500").replace(":x86_latest", ":latest"));
+        manifests.push_str("\n---\n");
+    }
+    world.files.write("big.yml", &manifests, false).unwrap();
+    let started = std::time::Instant::now();
+    ok(&mut world, "kubectl apply -f big.yml");
+    let mut seconds = 0;
+    while cluster(&world).pods.values().filter(|p| p.run.ready()).count() < 10_000 && seconds < 600 {
+        world.tick();
+        seconds += 1;
+    }
+    let reconciled = started.elapsed();
+    let started = std::time::Instant::now();
+    let listing = ok(&mut world, "kubectl get pods -A");
+    let listed = started.elapsed();
+    println!("FIGURE eks: 1000 nodes, 10000 pods ready after {seconds} simulated s in {reconciled:?}; get pods -A ({} lines) in {listed:?}", listing.lines().count());
+    assert_eq!(listing.lines().count(), 10_001);
+}

@@ -13,6 +13,8 @@
 
 mod print;
 
+pub(super) use print::table;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -309,9 +311,13 @@ mod erased {
     pub trait Json {
         fn json(&self) -> serde_json::Value;
     }
+    /// Through text, so that the objects' serializers are the ones the
+    /// world's digest already compiles in; `to_value` would add a second
+    /// copy of each to the wasm app.
     impl<T: serde::Serialize> Json for T {
         fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or_default()
+            let text = serde_json::to_string(self).unwrap_or_default();
+            serde_json::from_str(&text).unwrap_or_default()
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod aws;
 pub mod complete;
+mod eksctl;
 mod files;
 mod kubectl;
 mod others;
@@ -129,7 +130,7 @@ impl Shell {
         match program.as_str() {
             "aws" => aws::run(world, args),
             "kubectl" => kubectl::run(world, args),
-            "eksctl" => others::eksctl(args),
+            "eksctl" => eksctl::run(world, args),
             "curl" => others::curl(args),
             "echo" => {
                 let text = files::echo(args);

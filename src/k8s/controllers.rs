@@ -90,24 +90,31 @@ pub fn resolve(value: Option<&IntOrString>, desired: i32, round_up: bool) -> i32
     }
 }
 
-/// Counts of one ReplicaSet's live pods: all, ready.
-fn pod_counts(cluster: &Cluster, rs: &ReplicaSet) -> (i32, i32) {
-    let ns = &rs.metadata.namespace;
-    let mut all = 0;
-    let mut ready = 0;
-    for entry in cluster.pods.range(key(ns, "")..).take_while(|(k, _)| k.starts_with(&format!("{ns}/"))) {
-        let p = entry.1;
-        if p.run.deleted_at.is_none() && owned_by(&p.pod.metadata, &rs.metadata.uid) {
-            all += 1;
-            ready += i32::from(p.run.ready());
+/// Live pods per controlling owner's uid: all, ready.
+type Counts = BTreeMap<String, (i32, i32)>;
+
+/// Counts every live pod under its controller, in one pass over the pods.
+fn owner_counts(cluster: &Cluster) -> Counts {
+    let mut counts = Counts::new();
+    for p in cluster.pods.values().filter(|p| p.run.deleted_at.is_none()) {
+        for owner in p.pod.metadata.owner_references.iter().filter(|o| o.controller == Some(true)) {
+            let c = counts.entry(owner.uid.clone()).or_default();
+            *c = (c.0 + 1, c.1 + i32::from(p.run.ready()));
         }
     }
-    (all, ready)
+    counts
+}
+
+/// Counts of one ReplicaSet's live pods: all, ready.
+fn pod_counts(counts: &Counts, rs: &ReplicaSet) -> (i32, i32) {
+    counts.get(&rs.metadata.uid).copied().unwrap_or_default()
 }
 
 /// Brings every Deployment's ReplicaSets towards its template and size.
 pub(crate) fn sync_deployments(cluster: &mut Cluster, env: &mut Env) {
     let keys: Vec<String> = cluster.deployments.keys().cloned().collect();
+    // Pods do not change while Deployments sync, only ReplicaSets do.
+    let counts = owner_counts(cluster);
     for dkey in keys {
         let Some(deployment) = cluster.deployments.get(&dkey).cloned() else { continue };
         if deployment.spec.paused == Some(true) {
@@ -122,21 +129,21 @@ pub(crate) fn sync_deployments(cluster: &mut Cluster, env: &mut Env) {
             let mut old_pods = 0;
             for old in &olds {
                 scale(cluster, env, &deployment, old, 0);
-                old_pods += cluster.replicasets.get(old).map_or(0, |rs| pod_counts(cluster, rs).0);
+                old_pods += cluster.replicasets.get(old).map_or(0, |rs| pod_counts(&counts, rs).0);
             }
             if old_pods == 0 {
                 scale(cluster, env, &deployment, &new_key, desired);
             }
         } else {
-            rolling_update(cluster, env, &deployment, &new_key, &olds, desired);
+            rolling_update(cluster, env, &counts, &deployment, &new_key, &olds, desired);
         }
-        prune_history(cluster, &deployment, &olds);
+        prune_history(cluster, &counts, &deployment, &olds);
     }
 }
 
 /// One step of a rolling update: scale the new ReplicaSet up within
 /// `maxSurge`, then the old ones down within `maxUnavailable`.
-fn rolling_update(cluster: &mut Cluster, env: &mut Env, d: &Deployment, new_key: &str, olds: &[String], desired: i32) {
+fn rolling_update(cluster: &mut Cluster, env: &mut Env, counts: &Counts, d: &Deployment, new_key: &str, olds: &[String], desired: i32) {
     let rolling = d.spec.strategy.as_ref().and_then(|s| s.rolling_update.clone()).unwrap_or_default();
     let surge = resolve(rolling.max_surge.as_ref(), desired, true);
     let mut unavailable = resolve(rolling.max_unavailable.as_ref(), desired, false);
@@ -160,7 +167,7 @@ fn rolling_update(cluster: &mut Cluster, env: &mut Env, d: &Deployment, new_key:
     }
 
     // Scale down the old ones, oldest first.
-    let ready = |c: &Cluster, k: &str| c.replicasets.get(k).map_or(0, |rs| pod_counts(c, rs).1);
+    let ready = |c: &Cluster, k: &str| c.replicasets.get(k).map_or(0, |rs| pod_counts(counts, rs).1);
     let min_available = desired - unavailable;
     let all_pods: i32 = all_keys.iter().map(|k| spec(cluster, k)).sum();
     let new_unavailable = (spec(cluster, new_key) - ready(cluster, new_key)).max(0);
@@ -277,11 +284,11 @@ fn scale(cluster: &mut Cluster, env: &mut Env, d: &Deployment, rkey: &str, to: i
 }
 
 /// Deletes old, empty ReplicaSets beyond the revision history limit.
-fn prune_history(cluster: &mut Cluster, d: &Deployment, olds: &[String]) {
+fn prune_history(cluster: &mut Cluster, counts: &Counts, d: &Deployment, olds: &[String]) {
     let limit = d.spec.revision_history_limit.unwrap_or(10).max(0) as usize;
     let empty: Vec<&String> = olds
         .iter()
-        .filter(|k| cluster.replicasets.get(*k).is_some_and(|rs| rs.spec.replicas == 0 && pod_counts(cluster, rs).0 == 0))
+        .filter(|k| cluster.replicasets.get(*k).is_some_and(|rs| rs.spec.replicas == 0 && pod_counts(counts, rs).0 == 0))
         .collect();
     let excess = empty.len().saturating_sub(limit);
     let doomed: Vec<String> = empty.into_iter().take(excess).cloned().collect();
@@ -293,18 +300,22 @@ fn prune_history(cluster: &mut Cluster, d: &Deployment, olds: &[String]) {
 /// Creates or deletes pods so that every ReplicaSet has its replicas, and
 /// updates their status.
 pub(crate) fn sync_replicasets(cluster: &mut Cluster, env: &mut Env) {
+    // Each ReplicaSet's live pods, found in one pass over the pods.
+    let mut owned: BTreeMap<String, Vec<(String, bool, bool, u64)>> = BTreeMap::new();
+    for (k, p) in cluster.pods.iter().filter(|(_, p)| p.run.deleted_at.is_none()) {
+        for owner in p.pod.metadata.owner_references.iter().filter(|o| o.controller == Some(true)) {
+            let facts = (k.clone(), p.pod.spec.node_name.is_some(), p.run.ready(), p.run.created);
+            owned.entry(owner.uid.clone()).or_default().push(facts);
+        }
+    }
     let keys: Vec<String> = cluster.replicasets.keys().cloned().collect();
     for rkey in keys {
         let Some(rs) = cluster.replicasets.get(&rkey).cloned() else { continue };
         let ns = rs.metadata.namespace.clone();
-        let mut mine: Vec<(String, bool, bool, u64)> = cluster
-            .pods
-            .iter()
-            .filter(|(_, p)| p.run.deleted_at.is_none() && owned_by(&p.pod.metadata, &rs.metadata.uid))
-            .map(|(k, p)| (k.clone(), p.pod.spec.node_name.is_some(), p.run.ready(), p.run.created))
-            .collect();
+        let mut mine = owned.remove(&rs.metadata.uid).unwrap_or_default();
         let have = mine.len() as i32;
         let want = rs.spec.replicas.max(0);
+        let mut created = 0;
         if have < want {
             for _ in have..want {
                 if cluster.pods.len() >= MAX_PODS {
@@ -313,18 +324,21 @@ pub(crate) fn sync_replicasets(cluster: &mut Cluster, env: &mut Env) {
                     break;
                 }
                 create_pod(cluster, env, &rs, &ns);
+                created += 1;
             }
         } else if have > want {
             // Unscheduled first, then not ready, then the newest.
             mine.sort_by_key(|(k, bound, ready, created)| (*bound, *ready, std::cmp::Reverse(*created), k.clone()));
-            for (pkey, ..) in mine.into_iter().take((have - want) as usize) {
+            let doomed: Vec<(String, bool, bool, u64)> = mine.drain(..(have - want) as usize).collect();
+            for (pkey, ..) in doomed {
                 let name = pkey.split_once('/').map_or(pkey.as_str(), |(_, n)| n).to_string();
                 cluster.delete_pod(env, &pkey);
                 let reference = reference("ReplicaSet", "apps/v1", &rs.metadata);
                 cluster.record(env, reference, false, "SuccessfulDelete", format!("Deleted pod: {name}"), "replicaset-controller", "");
             }
         }
-        let (all, ready) = pod_counts(cluster, &rs);
+        let all = mine.len() as i32 + created;
+        let ready = mine.iter().filter(|(_, _, ready, _)| *ready).count() as i32;
         if let Some(rs) = cluster.replicasets.get_mut(&rkey) {
             let status = &mut rs.status;
             status.replicas = all;
@@ -480,6 +494,7 @@ pub(crate) fn sync_endpoints(cluster: &mut Cluster) {
 /// Updates each Deployment's status and conditions from its ReplicaSets.
 pub(crate) fn update_deployment_status(cluster: &mut Cluster, env: &Env) {
     let stamp = timestamp(env.unix_now());
+    let counts = owner_counts(cluster);
     let keys: Vec<String> = cluster.deployments.keys().cloned().collect();
     for dkey in keys {
         let Some(d) = cluster.deployments.get(&dkey) else { continue };
@@ -487,7 +502,7 @@ pub(crate) fn update_deployment_status(cluster: &mut Cluster, env: &Env) {
         let new_template = without_hash(&d.spec.template);
         let (mut all, mut updated, mut ready, mut new_name) = (0, 0, 0, String::new());
         for rs in cluster.replicasets.values().filter(|rs| owned_by(&rs.metadata, &d.metadata.uid)) {
-            let (a, r) = pod_counts(cluster, rs);
+            let (a, r) = pod_counts(&counts, rs);
             all += a;
             ready += r;
             if without_hash(&rs.spec.template) == new_template {

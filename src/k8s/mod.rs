@@ -63,7 +63,8 @@ pub const KUBELET_VERSION: &str = "v1.31.3-eks-59bf375";
 pub const MAX_REPLICAS: i32 = 10_000;
 /// Most pods the simulated cluster holds at once.
 pub const MAX_PODS: usize = 20_000;
-/// Most events kept; older ones are dropped, as the API server's TTL does.
+/// Events kept (up to a tenth more between trims); older ones are
+/// dropped, as the API server's one-hour TTL drops them.
 pub const MAX_EVENTS: usize = 1_000;
 /// Seconds from a node's instance running to the node registering.
 pub const REGISTER_SECONDS: u64 = 15;
@@ -406,7 +407,9 @@ impl Cluster {
             count: 1,
             type_: if warning { "Warning" } else { "Normal" }.to_string(),
         });
-        if self.events.len() > MAX_EVENTS {
+        // Trimmed in batches, so that a busy cluster does not move the
+        // whole list for every event.
+        if self.events.len() > MAX_EVENTS + MAX_EVENTS / 10 {
             let excess = self.events.len() - MAX_EVENTS;
             self.events.drain(..excess);
         }
@@ -453,9 +456,14 @@ impl Cluster {
             for name in live.iter().rev().take(live.len().saturating_sub(desired as usize)) {
                 self.cordon_and_drain(env, name);
             }
+            let mine = self.nodes.values().filter(|n| n.nodegroup == group);
+            let (count, ready) = mine.fold((0, 0), |(c, r), n| (c + 1, r + usize::from(n.ready(now))));
             if let Some(g) = self.nodegroups.get_mut(&group) {
-                let count = self.nodes.values().filter(|n| n.nodegroup == group).count();
-                let status = if count == desired as usize { "ACTIVE" } else { "UPDATING" };
+                let status = match (count == desired as usize && ready == count, g.status.as_str()) {
+                    (true, _) => "ACTIVE",
+                    (false, "CREATING") => "CREATING",
+                    (false, _) => "UPDATING",
+                };
                 if g.status != status && g.status != "DELETING" {
                     g.status = status.to_string();
                 }

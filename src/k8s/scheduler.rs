@@ -55,7 +55,9 @@ fn allocatable(entry: &NodeEntry) -> (u64, u64, u64) {
     (cpu, memory, u64::from(max_pods(&entry.instance_type)))
 }
 
-/// Binds what can be bound among the pods due for scheduling.
+/// Binds what can be bound among the pods due for scheduling. Decisions
+/// are taken first, over a snapshot of the nodes and what their pods
+/// already request, then applied.
 pub(crate) fn schedule(cluster: &mut Cluster, env: &mut Env) {
     let now = env.now();
     let pending: Vec<String> = cluster
@@ -68,25 +70,29 @@ pub(crate) fn schedule(cluster: &mut Cluster, env: &mut Env) {
     if pending.is_empty() {
         return;
     }
-    // What the bound pods already take on each node.
-    let mut used: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
-    for entry in cluster.pods.values() {
-        if let Some(node) = &entry.pod.spec.node_name {
+    let decisions: Vec<(String, Result<String, String>)> = {
+        let nodes: Vec<&NodeEntry> = cluster.registered_nodes(now).collect();
+        let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.node.metadata.name.as_str(), i)).collect();
+        let mut slots: Vec<Slot> = nodes.iter().map(|n| Slot { allocatable: allocatable(n), used: (0, 0, 0) }).collect();
+        for entry in cluster.pods.values() {
+            let Some(at) = entry.pod.spec.node_name.as_deref().and_then(|n| index.get(n)) else { continue };
             let (cpu, memory) = pod_requests(&entry.pod);
-            let u = used.entry(node.clone()).or_default();
+            let u = &mut slots[*at].used;
             *u = (u.0 + cpu, u.1 + memory, u.2 + 1);
         }
-    }
-    for key in pending {
+        let mut decisions = Vec::new();
+        for key in pending {
+            let Some(entry) = cluster.pods.get(&key) else { continue };
+            let decision = choose(&nodes, &mut slots, env, &entry.pod).map(|at| nodes[at].node.metadata.name.clone());
+            decisions.push((key, decision));
+        }
+        decisions
+    };
+    for (key, decision) in decisions {
         let Some(entry) = cluster.pods.get(&key) else { continue };
         let pod = entry.pod.clone();
-        match choose(cluster, env, &pod, &used) {
-            Ok(node) => {
-                let (cpu, memory) = pod_requests(&pod);
-                let u = used.entry(node.clone()).or_default();
-                *u = (u.0 + cpu, u.1 + memory, u.2 + 1);
-                bind(cluster, env, &key, &node);
-            }
+        match decision {
+            Ok(node) => bind(cluster, env, &key, &node),
             Err(message) => {
                 let stamp = timestamp(env.unix_now());
                 if let Some(entry) = cluster.pods.get_mut(&key) {
@@ -106,60 +112,70 @@ pub(crate) fn schedule(cluster: &mut Cluster, env: &mut Env) {
     }
 }
 
-/// The best node for `pod`, or the FailedScheduling message.
-fn choose(cluster: &Cluster, env: &mut Env, pod: &Pod, used: &BTreeMap<String, (u64, u64, u64)>) -> Result<String, String> {
+/// A node's allocatable resources and what bound pods request of it:
+/// CPU millicores, memory bytes, pods.
+struct Slot {
+    allocatable: (u64, u64, u64),
+    used: (u64, u64, u64),
+}
+
+/// The index of the best node for `pod` (whose requests are then counted
+/// on it), or the FailedScheduling message.
+fn choose(nodes: &[&NodeEntry], slots: &mut [Slot], env: &mut Env, pod: &Pod) -> Result<usize, String> {
     let now = env.now();
-    let nodes: Vec<&NodeEntry> = cluster.registered_nodes(now).collect();
     if nodes.is_empty() {
         return Err("no nodes available to schedule pods".into());
     }
     let (cpu, memory) = pod_requests(pod);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut best: Vec<(&str, f64)> = Vec::new();
-    for entry in &nodes {
-        let u = used.get(&entry.node.metadata.name).copied().unwrap_or_default();
-        match fit(entry, pod, now, u, (cpu, memory)) {
-            Ok(score) => best.push((entry.node.metadata.name.as_str(), score)),
+    let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
+    let mut best: Vec<(usize, f64)> = Vec::new();
+    for (at, entry) in nodes.iter().enumerate() {
+        let slot = &slots[at];
+        match fit(entry, pod, now, slot, (cpu, memory)) {
+            Ok(score) => best.push((at, score)),
             Err((node_reasons, resources)) => {
                 for reason in node_reasons {
                     *reasons.entry(reason).or_default() += 1;
                 }
                 let what = if resources { "No preemption victims found for incoming pod" } else { "Preemption is not helpful for scheduling" };
-                *preemption.entry(what).or_default() += 1;
+                *preemption.entry(what.to_string()).or_default() += 1;
             }
         }
     }
     let top = best.iter().map(|(_, s)| *s).fold(f64::MIN, f64::max);
-    let winners: Vec<&str> = best.iter().filter(|(_, s)| *s == top).map(|(n, _)| *n).collect();
-    match winners.len() {
-        0 => {}
-        1 => return Ok(winners[0].to_string()),
-        n => return Ok(winners[env.rng.random_range(0..n)].to_string()),
+    let winners: Vec<usize> = best.iter().filter(|(_, s)| *s == top).map(|(n, _)| *n).collect();
+    let chosen = match winners.len() {
+        0 => None,
+        1 => Some(winners[0]),
+        n => Some(winners[env.rng.random_range(0..n)]),
+    };
+    if let Some(at) = chosen {
+        let u = &mut slots[at].used;
+        *u = (u.0 + cpu, u.1 + memory, u.2 + 1);
+        return Ok(at);
     }
     let total = nodes.len();
     let list = |m: &BTreeMap<String, usize>| m.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ");
-    let preempt: BTreeMap<String, usize> = preemption.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     Err(format!(
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
         list(&reasons),
-        list(&preempt)
+        list(&preemption)
     ))
 }
 
 /// A node's score for a pod, or its reasons for refusing it (and whether
 /// they are about resources, which preemption could free).
-fn fit(entry: &NodeEntry, pod: &Pod, now: u64, used: (u64, u64, u64), asked: (u64, u64)) -> Result<f64, (Vec<String>, bool)> {
+fn fit(entry: &NodeEntry, pod: &Pod, now: u64, slot: &Slot, asked: (u64, u64)) -> Result<f64, (Vec<String>, bool)> {
+    let used = slot.used;
     let refuse = |reason: String| Err((vec![reason], false));
     let node = &entry.node;
     if node.spec.unschedulable && !tolerates_any(&pod.spec.tolerations, "node.kubernetes.io/unschedulable", "NoSchedule") {
         return refuse("node(s) were unschedulable".into());
     }
-    let mut taints: Vec<Taint> = node.spec.taints.clone();
-    if !entry.ready(now) {
-        taints.insert(0, Taint { key: "node.kubernetes.io/not-ready".into(), value: None, effect: "NoSchedule".into() });
-    }
-    for taint in &taints {
+    let not_ready = Taint { key: "node.kubernetes.io/not-ready".into(), value: None, effect: "NoSchedule".into() };
+    let extra = (!entry.ready(now)).then_some(&not_ready);
+    for taint in extra.into_iter().chain(&node.spec.taints) {
         if taint.effect == "PreferNoSchedule" {
             continue;
         }
@@ -170,7 +186,7 @@ fn fit(entry: &NodeEntry, pod: &Pod, now: u64, used: (u64, u64, u64), asked: (u6
     if !matches_node(pod, entry) {
         return refuse("node(s) didn't match Pod's node affinity/selector".into());
     }
-    let (cpu_cap, memory_cap, pods_cap) = allocatable(entry);
+    let (cpu_cap, memory_cap, pods_cap) = slot.allocatable;
     let mut short = Vec::new();
     if used.2 + 1 > pods_cap {
         short.push("Too many pods".to_string());
