@@ -47,3 +47,20 @@ pub fn focus(id: &str) {
         let _ = element.focus();
     }
 }
+
+/// Moves keyboard focus to the element with this id if focus is on
+/// nothing (the page itself), as happens when the focused button goes
+/// away; focus the player put elsewhere stays where it is.
+pub fn focus_if_lost(id: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let lost = match (document.active_element(), document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.as_ref(),
+        (Some(_), None) => false,
+    };
+    if lost {
+        focus(id);
+    }
+}

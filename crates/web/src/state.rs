@@ -20,6 +20,8 @@ use gameday::quest::Session;
 use gameday::world::ACCOUNT_ID;
 use yew::Reducible;
 
+use crate::editor::{self, Editor, Outcome, Prompt, Then};
+use crate::input;
 use crate::quests::{load_all, QuestEntry};
 
 /// Lines the terminal keeps; older ones scroll away for good.
@@ -57,6 +59,45 @@ pub enum Action {
     SetCpuScope(CpuScope),
     /// Chart this queue.
     SetChartQueue(String),
+    /// Editor: open this file (absolute path), asking first if the draft
+    /// has unsaved changes.
+    OpenFile(String),
+    /// Editor: the draft now reads this.
+    EditDraft(String),
+    /// Editor: save the draft, as `echo -n '...' > file` in the terminal.
+    SaveFile,
+    /// Editor: drop the draft's changes (a new file never saved closes).
+    RevertFile,
+    /// Editor: ask for a new file's name (after asking about unsaved
+    /// changes, if there are any).
+    NewFile,
+    /// Editor: open the file with this name, new or existing.
+    NameNewFile(String),
+    /// Editor: ask whether to delete the open file.
+    DeleteFile,
+    /// Editor: yes, delete it (`rm file` in the terminal).
+    ConfirmDelete,
+    /// Editor: save the unsaved changes, then do what was asked.
+    SaveThenContinue,
+    /// Editor: drop the unsaved changes, then do what was asked.
+    DiscardThenContinue,
+    /// Editor: close the question without doing anything.
+    CancelPrompt,
+    /// Give the whole console column to this pane, or back to the split
+    /// when it has it already.
+    Maximise(Layout),
+}
+
+/// How the console column is shared between the terminal and the views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Terminal above, views below.
+    #[default]
+    Split,
+    /// The terminal only.
+    Terminal,
+    /// The console views only.
+    Views,
 }
 
 /// The views of the console panel below the terminal, in tab order.
@@ -69,16 +110,19 @@ pub enum Tab {
     Alarms,
     AutoScaling,
     Charts,
+    /// The player's files and the editor.
+    Files,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Events,
         Tab::Instances,
         Tab::Queues,
         Tab::Alarms,
         Tab::AutoScaling,
         Tab::Charts,
+        Tab::Files,
     ];
 
     /// The tab's label, in the AWS console's words.
@@ -90,6 +134,7 @@ impl Tab {
             Tab::Alarms => "Alarms",
             Tab::AutoScaling => "Auto Scaling",
             Tab::Charts => "Charts",
+            Tab::Files => "Files",
         }
     }
 
@@ -102,6 +147,7 @@ impl Tab {
             Tab::Alarms => "alarms",
             Tab::AutoScaling => "auto-scaling",
             Tab::Charts => "charts",
+            Tab::Files => "files",
         }
     }
 
@@ -193,7 +239,9 @@ impl Terminal {
         }
     }
 
-    fn show(&mut self, executed: Vec<Executed>, typed: &str) {
+    /// Shows what ran: each command after a prompt (or `shown_as` in its
+    /// place, for a command the editor ran), then its reply.
+    fn show(&mut self, executed: Vec<Executed>, typed: &str, shown_as: Option<&str>) {
         if executed.is_empty() {
             self.push(TermLine::Command(typed.trim().to_string()));
         }
@@ -203,7 +251,8 @@ impl Terminal {
                 self.lines = Rc::default();
                 continue;
             }
-            self.push(TermLine::Command(source));
+            let shown = shown_as.map_or(source, str::to_string);
+            self.push(TermLine::Command(shown));
             if !reply.text.is_empty() {
                 let text = reply.text.trim_end().to_string();
                 self.push(if reply.is_error {
@@ -238,6 +287,8 @@ pub struct Play {
     /// Why the last hint request gave nothing, if it did.
     pub hint_notice: Option<String>,
     pub console: ConsoleView,
+    pub editor: Editor,
+    pub layout: Layout,
 }
 
 /// Everything the app shows.
@@ -291,6 +342,11 @@ impl AppState {
         };
         let session = Session::new(quest.clone());
         let start_rate = session.world().rate();
+        // Files the quest starts with are open in the editor from the start.
+        let mut editor = Editor::default();
+        if let Some((path, text)) = session.world().files.all().next() {
+            editor.open(path.to_string(), Some(text));
+        }
         let mut terminal = Terminal::default();
         terminal.push(TermLine::Info(format!(
             "Signed in to AWS account {ACCOUNT_ID}, region {}. Type help to list commands.",
@@ -304,6 +360,8 @@ impl AppState {
             hints: Rc::default(),
             hint_notice: None,
             console: ConsoleView::default(),
+            editor,
+            layout: Layout::default(),
         });
         true
     }
@@ -337,6 +395,31 @@ impl Play {
             Action::SetChartQueue(queue) => {
                 return self.set_view(|v| v.charts.queue = Some(queue));
             }
+            Action::Maximise(layout) => {
+                self.layout = if self.layout == layout { Layout::Split } else { layout };
+                return true;
+            }
+            Action::EditDraft(text) => {
+                self.editor.draft = text;
+                self.editor.outcome = None;
+                return true;
+            }
+            Action::OpenFile(path) => return self.open_file(path),
+            Action::RevertFile => return self.revert_file(),
+            Action::NewFile => return self.new_file(),
+            Action::NameNewFile(name) => return self.name_new_file(&name),
+            Action::DeleteFile => return self.ask(self.editor.path.is_some(), Prompt::Delete),
+            Action::DiscardThenContinue => return self.continue_after_prompt(),
+            Action::CancelPrompt => return self.editor.prompt.take().is_some(),
+            Action::SaveFile => self.save_file(),
+            Action::SaveThenContinue => {
+                let saved = self.save_file();
+                if saved && !matches!(self.editor.outcome, Some(Outcome::Failed(_))) {
+                    self.continue_after_prompt();
+                }
+                saved
+            }
+            Action::ConfirmDelete => self.delete_file(),
             Action::PickQuest(_) | Action::BackToPicker => false,
         };
         if changed {
@@ -363,9 +446,153 @@ impl Play {
         let Some(executed) = self.session.write().map(|mut s| s.execute(&line)) else {
             return false;
         };
-        self.terminal.show(executed, &line);
+        self.terminal.show(executed, &line, None);
         self.terminal.set_input(String::new());
         self.terminal.history_cursor = None;
+        self.follow_files();
+        true
+    }
+
+    /// Lets the editor follow files that a command changed.
+    fn follow_files(&mut self) {
+        if let Some(session) = self.session.read() {
+            self.editor.follow(&session.world().files);
+        }
+    }
+
+    /// The text of the file at `path`, if there is one.
+    fn file_text(&self, path: &str) -> Option<String> {
+        let session = self.session.read()?;
+        let text = session.world().files.read(path).ok()?;
+        Some(text.to_string())
+    }
+
+    /// Shows `prompt` in the editor, if `allowed`.
+    fn ask(&mut self, allowed: bool, prompt: Prompt) -> bool {
+        if allowed {
+            self.editor.prompt = Some(prompt);
+        }
+        allowed
+    }
+
+    fn open_file(&mut self, path: String) -> bool {
+        if self.editor.path.as_deref() == Some(path.as_str()) {
+            return self.editor.prompt.take().is_some();
+        }
+        if self.editor.dirty() {
+            return self.ask(true, Prompt::Unsaved(Then::Open(path)));
+        }
+        let Some(text) = self.file_text(&path) else {
+            return false;
+        };
+        self.editor.open(path, Some(&text));
+        true
+    }
+
+    fn new_file(&mut self) -> bool {
+        let prompt = if self.editor.dirty() {
+            Prompt::Unsaved(Then::NewFile)
+        } else {
+            Prompt::NewFile { error: None }
+        };
+        self.ask(true, prompt)
+    }
+
+    fn name_new_file(&mut self, name: &str) -> bool {
+        let path = match self.session.read() {
+            Some(session) => editor::new_file_path(&session.world().files, name),
+            None => return false,
+        };
+        match path {
+            Ok(path) => {
+                let text = self.file_text(&path);
+                self.editor.open(path, text.as_deref());
+            }
+            Err(error) => self.editor.prompt = Some(Prompt::NewFile { error: Some(error) }),
+        }
+        true
+    }
+
+    /// Does what the unsaved-changes question was asked for.
+    fn continue_after_prompt(&mut self) -> bool {
+        match self.editor.prompt.take() {
+            Some(Prompt::Unsaved(Then::Open(path))) => {
+                let text = self.file_text(&path);
+                if let Some(text) = text {
+                    self.editor.open(path, Some(&text));
+                }
+            }
+            Some(Prompt::Unsaved(Then::NewFile)) => {
+                self.editor.prompt = Some(Prompt::NewFile { error: None });
+            }
+            _ => {}
+        }
+        true
+    }
+
+    fn revert_file(&mut self) -> bool {
+        match self.editor.base.clone() {
+            Some(base) => self.editor.draft = base,
+            None => self.editor = Editor::default(),
+        }
+        self.editor.outcome = None;
+        true
+    }
+
+    /// Saves the draft by running `echo -n '<draft>' > <file>`; the
+    /// terminal shows a one-line summary of that command.
+    fn save_file(&mut self) -> bool {
+        let Some(path) = self.editor.path.clone() else {
+            return false;
+        };
+        let draft = self.editor.draft.clone();
+        let command = editor::save_command(&path, &draft);
+        let Some(executed) = self.session.write().map(|mut s| s.execute(&command)) else {
+            return false;
+        };
+        let failure = executed.iter().find(|e| e.reply.is_error);
+        let name = editor::home_relative(&path).to_string();
+        self.editor.outcome = Some(match failure {
+            Some(e) => Outcome::Failed(e.reply.text.clone()),
+            None => {
+                self.editor.base = Some(draft.clone());
+                Outcome::Done(format!("Saved {name}"))
+            }
+        });
+        let summary = editor::save_summary(&path, &draft);
+        self.terminal.show(executed, &command, Some(&summary));
+        true
+    }
+
+    /// Deletes the open file with `rm <file>` (a new file never saved is
+    /// only closed).
+    fn delete_file(&mut self) -> bool {
+        let Some(path) = self.editor.path.clone() else {
+            return false;
+        };
+        let name = editor::home_relative(&path).to_string();
+        let done = Editor {
+            outcome: Some(Outcome::Done(format!("Deleted {name}"))),
+            ..Editor::default()
+        };
+        if self.file_text(&path).is_none() {
+            self.editor = done;
+            return true;
+        }
+        let command = editor::delete_command(&path);
+        let Some(executed) = self.session.write().map(|mut s| s.execute(&command)) else {
+            return false;
+        };
+        let failure = executed.iter().find(|e| e.reply.is_error).map(|e| e.reply.text.clone());
+        self.terminal.show(executed, &command, None);
+        self.editor = match failure {
+            Some(text) => Editor {
+                outcome: Some(Outcome::Failed(text)),
+                prompt: None,
+                ..self.editor.clone()
+            },
+            None => done,
+        };
         true
     }
 
@@ -433,9 +660,13 @@ impl Play {
         true
     }
 
+    /// Completes the last word of the command the input ends with.
     fn complete(&mut self, line: String) -> bool {
-        let candidates = complete(&line);
-        self.terminal.set_input(complete_line(&line));
+        let command = input::last_command(&line);
+        let candidates = complete(&command);
+        let completed = complete_line(&command);
+        self.terminal
+            .set_input(input::with_completion(&line, &command, &completed));
         if candidates.len() > 1 {
             self.terminal.completions = candidates;
         }
@@ -624,9 +855,188 @@ mod tests {
 
     #[test]
     fn arrow_keys_wrap_around_the_tabs() {
-        assert_eq!(Tab::Events.moved(-1), Tab::Charts);
-        assert_eq!(Tab::Charts.moved(1), Tab::Events);
+        assert_eq!(Tab::Events.moved(-1), Tab::Files);
+        assert_eq!(Tab::Files.moved(1), Tab::Events);
         assert_eq!(Tab::Queues.moved(1), Tab::Alarms);
+    }
+
+    fn editor(state: &AppState) -> &Editor {
+        &play(state).editor
+    }
+
+    fn file(state: &AppState, name: &str) -> Option<String> {
+        let session = play(state).session.read()?;
+        let text = session.world().files.read(name).ok()?;
+        Some(text.to_string())
+    }
+
+    /// A new file named `name`, with `text` typed into it.
+    fn new_file(state: &Rc<AppState>, name: &str, text: &str) -> Rc<AppState> {
+        let state = reduce(state, Action::NewFile);
+        let state = reduce(&state, Action::NameNewFile(name.to_string()));
+        reduce(&state, Action::EditDraft(text.to_string()))
+    }
+
+    #[test]
+    fn saving_runs_echo_through_the_session_and_shows_a_summary() {
+        let text = "spec:\n  replicas: 2\n  name: it's \"quoted\"\n";
+        let state = new_file(&playing(), "deploy.yml", text);
+        assert!(editor(&state).dirty(), "a new file is unsaved");
+        assert_eq!(file(&state, "deploy.yml"), None);
+
+        let state = reduce(&state, Action::SaveFile);
+        assert_eq!(file(&state, "deploy.yml").as_deref(), Some(text));
+        assert!(!editor(&state).dirty());
+        let lines = &play(&state).terminal.lines;
+        assert_eq!(
+            lines.last(),
+            Some(&TermLine::Command(
+                "echo -n '…' > deploy.yml  # saved from the editor, 3 lines".to_string()
+            ))
+        );
+        let session = play(&state).session.read().expect("session readable");
+        let last = session.history().last().cloned().unwrap_or_default();
+        assert!(last.starts_with("echo -n 'spec:\n"), "history keeps the command: {last}");
+    }
+
+    #[test]
+    fn saved_files_replay_from_the_command_log() {
+        let tricky = [
+            "first line ends in spaces  \n\tsecond\n",
+            "# not a comment\n@100 not a time\n\n'\\'\n",
+            "",
+            "-n",
+            "a; b > c | d\n  - x: [1, 2]\n",
+        ];
+        let mut state = playing();
+        for (i, text) in tricky.iter().enumerate() {
+            state = new_file(&state, &format!("f{i}.txt"), text);
+            state = reduce(&state, Action::SaveFile);
+        }
+        let session = play(&state).session.read().expect("session readable");
+        let log = session.log_text();
+        let quest = session.quest().clone();
+        let (replayed, _) = Session::replay(quest, &log).expect("the log reads back");
+        for (i, text) in tricky.iter().enumerate() {
+            let name = format!("f{i}.txt");
+            assert_eq!(replayed.world().files.read(&name).ok(), Some(*text), "{name}");
+        }
+        assert_eq!(replayed.world().files, session.world().files);
+    }
+
+    #[test]
+    fn switching_files_with_unsaved_changes_asks() {
+        let state = new_file(&playing(), "a.txt", "A");
+        let state = reduce(&state, Action::SaveFile);
+        let state = new_file(&state, "b.txt", "B");
+        let state = reduce(&state, Action::SaveFile);
+        let state = reduce(&state, Action::EditDraft("B2".to_string()));
+        let a = format!("{}/a.txt", gameday::files::HOME);
+
+        let asked = reduce(&state, Action::OpenFile(a.clone()));
+        assert_eq!(
+            editor(&asked).prompt,
+            Some(Prompt::Unsaved(Then::Open(a.clone())))
+        );
+        assert_eq!(editor(&asked).draft, "B2", "nothing switched yet");
+
+        let cancelled = reduce(&asked, Action::CancelPrompt);
+        assert_eq!(editor(&cancelled).draft, "B2");
+        assert_eq!(editor(&cancelled).prompt, None);
+
+        let discarded = reduce(&asked, Action::DiscardThenContinue);
+        assert_eq!(editor(&discarded).path.as_deref(), Some(a.as_str()));
+        assert_eq!(file(&discarded, "b.txt").as_deref(), Some("B"));
+
+        let saved = reduce(&asked, Action::SaveThenContinue);
+        assert_eq!(editor(&saved).draft, "A");
+        assert_eq!(file(&saved, "b.txt").as_deref(), Some("B2"));
+    }
+
+    #[test]
+    fn revert_and_delete() {
+        let state = new_file(&playing(), "a.txt", "A");
+        let state = reduce(&state, Action::SaveFile);
+        let state = reduce(&state, Action::EditDraft("changed".to_string()));
+        let state = reduce(&state, Action::RevertFile);
+        assert_eq!(editor(&state).draft, "A");
+        assert!(!editor(&state).dirty());
+
+        let state = reduce(&state, Action::DeleteFile);
+        assert_eq!(editor(&state).prompt, Some(Prompt::Delete));
+        assert_eq!(file(&state, "a.txt").as_deref(), Some("A"), "asks first");
+        let state = reduce(&state, Action::ConfirmDelete);
+        assert_eq!(file(&state, "a.txt"), None);
+        assert_eq!(editor(&state).path, None);
+        assert!(matches!(
+            play(&state).terminal.lines.last(),
+            Some(TermLine::Command(c)) if c == "rm a.txt"
+        ));
+    }
+
+    #[test]
+    fn bad_names_and_failed_saves_are_reported() {
+        let state = reduce(&playing(), Action::NewFile);
+        let state = reduce(&state, Action::NameNewFile("/etc/passwd".to_string()));
+        assert!(matches!(
+            &editor(&state).prompt,
+            Some(Prompt::NewFile { error: Some(e) }) if e.contains("Permission denied")
+        ));
+        let big = "x".repeat(gameday::files::MAX_FILE_BYTES + 1);
+        let state = new_file(&state, "big.txt", &big);
+        let state = reduce(&state, Action::SaveFile);
+        assert!(matches!(&editor(&state).outcome, Some(Outcome::Failed(e)) if e.contains("too large")));
+        assert!(editor(&state).dirty());
+    }
+
+    #[test]
+    fn the_editor_follows_the_terminal() {
+        let state = new_file(&playing(), "a.txt", "A");
+        let state = reduce(&state, Action::SaveFile);
+        let state = run(&state, "echo more >> a.txt");
+        assert_eq!(editor(&state).draft, "Amore\n");
+        let state = run(&state, "rm a.txt");
+        assert_eq!(editor(&state).path, None);
+    }
+
+    #[test]
+    fn completion_extends_the_last_command_of_several_lines() {
+        let line = "help\naws ec2 \\\n  describe-ins".to_string();
+        let state = reduce(&playing(), Action::Complete(line));
+        assert_eq!(
+            play(&state).terminal.input,
+            "help\naws ec2 \\\n  describe-instance"
+        );
+    }
+
+    #[test]
+    fn files_a_quest_starts_with_are_open_in_the_editor() {
+        let tutorial = include_str!("../../../quests/00-tutorial.toml");
+        let text = format!(
+            "{tutorial}\n[[world.files]]\npath = \"deploy.yml\"\ncontent = \"kind: Deployment\\n\"\n"
+        );
+        let quest = gameday::quest::Quest::parse("seeded.toml", &text).expect("quest loads");
+        let entry = QuestEntry { file: "seeded.toml", quest: Ok(quest) };
+        let mut state = AppState {
+            quests: Rc::new(vec![entry]),
+            play: None,
+            generation: 0,
+        };
+        assert!(state.apply(Action::PickQuest(0)));
+        let editor = editor(&state);
+        assert_eq!(editor.path.as_deref(), Some("/home/cloudshell-user/deploy.yml"));
+        assert_eq!(editor.draft, "kind: Deployment\n");
+        assert!(!editor.dirty());
+    }
+
+    #[test]
+    fn maximise_toggles_back_to_the_split() {
+        let state = reduce(&playing(), Action::Maximise(Layout::Views));
+        assert_eq!(play(&state).layout, Layout::Views);
+        let state = reduce(&state, Action::Maximise(Layout::Terminal));
+        assert_eq!(play(&state).layout, Layout::Terminal);
+        let state = reduce(&state, Action::Maximise(Layout::Terminal));
+        assert_eq!(play(&state).layout, Layout::Split);
     }
 
     #[test]

@@ -5,18 +5,24 @@
 //! The tabs follow the WAI-ARIA tabs pattern: one tab stop for the tab
 //! list, Left and Right (and Home, End) move between tabs and open them,
 //! Tab moves on into the open view. What each view shows comes from
-//! [`gameday::console`]; the components here only lay it out.
+//! [`gameday::console`]; the components here only lay it out. The last
+//! tab, Files, holds the editor (see [`super::files`]); it is marked while
+//! the editor has unsaved changes.
 
 use yew::prelude::*;
 
-use super::{charts, events, tables, Dispatch};
+use super::{charts, events, files, tables, Dispatch};
 use crate::dom;
-use crate::state::{Action, ConsoleView, SessionHandle, Tab};
+use crate::editor::Editor;
+use crate::state::{Action, ConsoleView, Layout, SessionHandle, Tab};
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
     pub session: SessionHandle,
     pub view: ConsoleView,
+    pub editor: Editor,
+    /// Whether the views have the whole console column.
+    pub maximised: bool,
     pub dispatch: Dispatch,
 }
 
@@ -33,16 +39,33 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                 dispatch={props.dispatch.clone()}
             />
         },
+        Tab::Files => html! {
+            <files::Files
+                session={props.session.clone()}
+                editor={props.editor.clone()}
+                dispatch={props.dispatch.clone()}
+            />
+        },
         tab => html! { <tables::Tables session={props.session.clone()} {tab} /> },
     };
+    let unsaved = props.editor.dirty();
 
     html! {
         <section class="views panel" aria-label="Console views">
-            <div class="tabs" role="tablist" aria-label="Console views">
-                { for Tab::ALL.into_iter().map(|tab| {
-                    let count = counts.as_ref().and_then(|c| c.of(tab));
-                    tab_button(tab, current, count, &props.dispatch)
-                }) }
+            <div class="tabs-row">
+                <div class="tabs" role="tablist" aria-label="Console views">
+                    { for Tab::ALL.into_iter().map(|tab| {
+                        let count = counts.as_ref().and_then(|c| c.of(tab));
+                        let unsaved = unsaved && tab == Tab::Files;
+                        tab_button(tab, current, count, unsaved, &props.dispatch)
+                    }) }
+                </div>
+                { super::maximise_button(
+                    Layout::Views,
+                    props.maximised,
+                    "console views",
+                    &props.dispatch,
+                ) }
             </div>
             <div
                 class={classes!("view-body", format!("view-{}", current.id()))}
@@ -57,7 +80,13 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
     }
 }
 
-fn tab_button(tab: Tab, current: Tab, count: Option<usize>, dispatch: &Dispatch) -> Html {
+fn tab_button(
+    tab: Tab,
+    current: Tab,
+    count: Option<usize>,
+    unsaved: bool,
+    dispatch: &Dispatch,
+) -> Html {
     let selected = tab == current;
     let onclick = {
         let dispatch = dispatch.clone();
@@ -92,6 +121,10 @@ fn tab_button(tab: Tab, current: Tab, count: Option<usize>, dispatch: &Dispatch)
             { tab.label() }
             if let Some(count) = count {
                 <span class="count">{ count }</span>
+            }
+            if unsaved {
+                <span class="unsaved-dot" title="Unsaved changes">{ "●" }</span>
+                <span class="sr-only">{ " (unsaved changes)" }</span>
             }
         </button>
     }

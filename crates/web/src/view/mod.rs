@@ -8,6 +8,7 @@
 mod charts;
 mod console;
 mod events;
+mod files;
 mod picker;
 mod quest_panel;
 mod status;
@@ -21,7 +22,7 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::dom;
-use crate::state::{Action, AppState, Play};
+use crate::state::{Action, AppState, Layout, Play};
 
 /// Wall milliseconds between two ticks of the simulation's clock.
 const TICK_MS: u32 = 100;
@@ -67,18 +68,57 @@ fn PlayScreen(props: &PlayProps) -> Html {
                 notice={play.hint_notice.clone()}
                 dispatch={props.dispatch.clone()}
             />
-            <main class="console">
+            <main class={classes!("console", layout_class(play.layout))}>
                 <terminal::Terminal
                     terminal={play.terminal.clone()}
+                    maximised={play.layout == Layout::Terminal}
                     dispatch={props.dispatch.clone()}
                 />
                 <console::ConsolePanel
                     session={play.session.clone()}
                     view={play.console.clone()}
+                    editor={play.editor.clone()}
+                    maximised={play.layout == Layout::Views}
                     dispatch={props.dispatch.clone()}
                 />
             </main>
         </div>
+    }
+}
+
+fn layout_class(layout: Layout) -> Option<&'static str> {
+    match layout {
+        Layout::Split => None,
+        Layout::Terminal => Some("max-terminal"),
+        Layout::Views => Some("max-views"),
+    }
+}
+
+/// The button that gives `pane` (named `what` for screen readers) the
+/// whole console column, or gives the other pane its half back.
+fn maximise_button(pane: Layout, maximised: bool, what: &str, dispatch: &Dispatch) -> Html {
+    let id = match pane {
+        Layout::Terminal => "maximise-terminal",
+        _ => "maximise-views",
+    };
+    let (label, symbol) = if maximised {
+        (format!("Restore the {what} to half height"), "⤡ Restore")
+    } else {
+        (format!("Maximise the {what}"), "⤢ Maximise")
+    };
+    let dispatch = dispatch.clone();
+    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Maximise(pane)));
+    html! {
+        <button
+            {id}
+            class="maximise"
+            aria-label={label.clone()}
+            title={label}
+            aria-pressed={maximised.to_string()}
+            {onclick}
+        >
+            { symbol }
+        </button>
     }
 }
 

@@ -1,5 +1,8 @@
 //! The quest panel: story, objectives ticking off as they are met, hints
 //! from the mentor, the score and its feed of events.
+//!
+//! Bonus objectives are marked "Bonus" and read as optional: the quest
+//! completes without them, and they can still be met afterwards.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -8,7 +11,10 @@ use gameday::clock::format_duration;
 use gameday::quest::{ObjectiveStatus, Session};
 use yew::prelude::*;
 
+use gloo::timers::callback::Timeout;
+
 use super::Dispatch;
+use crate::dom;
 use crate::format::points;
 use crate::state::{Action, SessionHandle};
 
@@ -69,11 +75,25 @@ fn completed(session: &Session) -> Html {
     if !session.completed() {
         return html! {};
     }
-    let summary = format!(
+    let mut summary = format!(
         " {} points with {} commands.",
         session.score(),
         session.command_count()
     );
+    let bonus: Vec<bool> = session
+        .objectives()
+        .iter()
+        .zip(&session.quest().objectives)
+        .filter(|(_, o)| o.bonus)
+        .map(|(s, _)| s.ok)
+        .collect();
+    if !bonus.is_empty() {
+        let met = bonus.iter().filter(|ok| **ok).count();
+        summary.push_str(&format!(" Bonus objectives: {met} of {} met.", bonus.len()));
+        if met < bonus.len() {
+            summary.push_str(" You can still go for them.");
+        }
+    }
     html! {
         <div id="quest-complete" class="banner" role="status">
             <strong>{ "Quest complete" }</strong>
@@ -88,16 +108,24 @@ fn objective(
     status: &ObjectiveStatus,
     props: &QuestPanelProps,
 ) -> Html {
-    let points_text = match session.quest().objectives.get(index) {
+    let spec = session.quest().objectives.get(index);
+    let bonus = spec.is_some_and(|o| o.bonus);
+    let points_text = match spec {
         Some(o) if o.guard => format!("{} if broken", points(-o.penalty)),
         Some(o) => points(o.points),
         None => String::new(),
     };
-    let (mark, state_text) = match (status.guard, status.ok) {
-        (false, true) => ("✓", "met"),
-        (false, false) => ("○", "not met yet"),
-        (true, true) => ("◆", "holding"),
-        (true, false) => ("✗", "broken"),
+    let (mark, state_text) = match (status.guard, status.ok, bonus) {
+        (false, true, _) => ("✓", "met"),
+        (false, false, false) => ("○", "not met yet"),
+        (false, false, true) => ("☆", "optional, not met yet"),
+        (true, true, _) => ("◆", "holding"),
+        (true, false, _) => ("✗", "broken"),
+    };
+    let title = if bonus {
+        strip_bonus_prefix(&status.title)
+    } else {
+        status.title.clone()
     };
     let hint_cost = if status.ok {
         None
@@ -115,17 +143,20 @@ fn objective(
             class={classes!(
                 "objective",
                 status.ok.then_some("ok"),
-                status.guard.then_some("guard")
+                status.guard.then_some("guard"),
+                bonus.then_some("bonus")
             )}
             key={status.id.clone()}
             data-id={status.id.clone()}
             data-ok={status.ok.to_string()}
+            data-bonus={bonus.to_string()}
         >
             <span class="mark" aria-hidden="true">{ mark }</span>
             <div class="objective-body">
                 <span class="objective-title">
                     if status.guard { <span class="tag">{ "Guard" }</span>{ " " } }
-                    { &status.title }
+                    if bonus { <span class="tag bonus-tag">{ "Bonus" }</span>{ " " } }
+                    { title.clone() }
                 </span>
                 <span class="sub">
                     <span class="state">{ state_text }</span>
@@ -134,23 +165,53 @@ fn objective(
                         { format!(" · at T+{}", format_duration(since)) }
                     }
                 </span>
-                { for revealed.iter().map(|text| html! { <p class="hint-text">{ text }</p> }) }
+                { for revealed.iter().enumerate().map(|(n, text)| html! {
+                    <p class="hint-text" id={hint_id(&status.id, n)} tabindex="-1">{ text }</p>
+                }) }
                 if let Some(cost) = hint_cost {
-                    { hint_button(&status.id, &status.title, cost, &props.dispatch) }
+                    { hint_button(&status.id, &title, cost, revealed.len(), &props.dispatch) }
                 }
             </div>
         </li>
     }
 }
 
-fn hint_button(id: &str, title: &str, cost: i64, dispatch: &Dispatch) -> Html {
+/// A title without the "Bonus: " its quest file may start it with, since
+/// the Bonus tag says so; what follows starts with a capital.
+fn strip_bonus_prefix(title: &str) -> String {
+    let Some(rest) = ["Bonus: ", "Bonus - "]
+        .iter()
+        .find_map(|prefix| title.strip_prefix(prefix))
+    else {
+        return title.to_string();
+    };
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => title.to_string(),
+    }
+}
+
+/// The id of the `n`th hint revealed for objective `id`.
+fn hint_id(id: &str, n: usize) -> String {
+    format!("hint-{id}-{n}")
+}
+
+/// The hint button. After the last hint it goes away; focus then moves
+/// to the hint just revealed instead of falling back to the page.
+fn hint_button(id: &str, title: &str, cost: i64, revealed: usize, dispatch: &Dispatch) -> Html {
     let label = match cost {
         0 => "Hint (free)".to_string(),
         c => format!("Hint ({})", points(-c)),
     };
     let action = Action::TakeHint(id.to_string());
     let dispatch = dispatch.clone();
-    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()));
+    let next_hint = hint_id(id, revealed);
+    let onclick = Callback::from(move |_: MouseEvent| {
+        dispatch.dispatch(action.clone());
+        let next_hint = next_hint.clone();
+        Timeout::new(0, move || dom::focus_if_lost(&next_hint)).forget();
+    });
     html! {
         <button
             class="hint-button"

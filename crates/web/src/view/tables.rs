@@ -21,6 +21,7 @@ pub struct Counts {
     queues: usize,
     alarms: usize,
     groups: usize,
+    files: usize,
 }
 
 impl Counts {
@@ -31,6 +32,7 @@ impl Counts {
             Tab::Queues => Some(self.queues),
             Tab::Alarms => Some(self.alarms),
             Tab::AutoScaling => Some(self.groups),
+            Tab::Files => Some(self.files),
             Tab::Events | Tab::Charts => None,
         }
     }
@@ -42,6 +44,7 @@ pub fn counts(world: &World) -> Counts {
         queues: world.sqs.queues().count(),
         alarms: world.alarms.all().len(),
         groups: world.autoscaling.groups().len(),
+        files: world.files.all().count(),
     }
 }
 
@@ -63,7 +66,7 @@ pub fn Tables(props: &TablesProps) -> Html {
         Tab::Queues => queues(&console::queues(world), &world.env.region),
         Tab::Alarms => alarms(&console::alarms(world), world),
         Tab::AutoScaling => auto_scaling(world),
-        Tab::Events | Tab::Charts => html! {},
+        Tab::Events | Tab::Charts | Tab::Files => html! {},
     }
 }
 

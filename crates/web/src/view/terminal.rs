@@ -1,21 +1,32 @@
-//! The terminal: scrollback above, one input line below.
+//! The terminal: scrollback above, the input below.
 //!
-//! Enter runs the line, ArrowUp and ArrowDown walk the history, Tab
-//! completes the last word (and lists the candidates when there are
-//! several). Tab on an empty line and Shift+Tab move focus as usual, so the
-//! terminal never traps a keyboard user. The input is focused when the
-//! play screen opens.
+//! The input is a text area that grows with what it holds (up to ten
+//! lines, then it scrolls). Enter runs it when it is a whole command and
+//! otherwise starts a new line, as bash's `>` prompt does after an open
+//! quote or a trailing backslash; Shift+Enter always starts a new line. A
+//! paste keeps its newlines, and the tokenizer runs each line as a
+//! command. ArrowUp and ArrowDown walk the history when the caret is on
+//! the first or last line; Tab completes the last word (and lists the
+//! candidates when there are several). Tab on an empty input and
+//! Shift+Tab move focus as usual, so the terminal never traps a keyboard
+//! user. The input is focused when the play screen opens.
 
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::Dispatch;
 use crate::dom;
-use crate::state::{Action, TermLine, Terminal as TerminalState};
+use crate::input;
+use crate::state::{Action, Layout, TermLine, Terminal as TerminalState};
+
+/// Most rows the input grows to before it scrolls.
+const MAX_INPUT_ROWS: usize = 10;
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     pub terminal: TerminalState,
+    /// Whether the terminal has the whole console column.
+    pub maximised: bool,
     pub dispatch: Dispatch,
 }
 
@@ -30,21 +41,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     );
 
     let terminal = &props.terminal;
-    let onsubmit = {
-        let (dispatch, input_ref) = (props.dispatch.clone(), input_ref.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let line = input_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            dispatch.dispatch(Action::RunCommand(line));
-        })
-    };
     let oninput = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            if let Some(input) = e.target_dyn_into::<HtmlTextAreaElement>() {
                 dispatch.dispatch(Action::EditInput(input.value()));
             }
         })
@@ -53,10 +53,14 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: KeyboardEvent| on_key(&e, &dispatch))
     };
+    let rows = input::line_count(&terminal.input).min(MAX_INPUT_ROWS);
 
     html! {
         <section class="terminal panel" aria-labelledby="terminal-title">
-            <h2 id="terminal-title" class="sr-only">{ "Terminal" }</h2>
+            <div class="term-head">
+                <h2 id="terminal-title">{ "Terminal" }</h2>
+                { super::maximise_button(Layout::Terminal, props.maximised, "terminal", &props.dispatch) }
+            </div>
             <div
                 id="terminal-output"
                 class="term-output"
@@ -75,13 +79,13 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     { for terminal.completions.iter().map(|c| html! { <li>{ c }</li> }) }
                 </ul>
             }
-            <form class="term-input" {onsubmit}>
+            <div class="term-input">
                 <label for="terminal-input" class="sr-only">{ "Command line" }</label>
                 <span class="prompt" aria-hidden="true">{ "$" }</span>
-                <input
+                <textarea
                     id="terminal-input"
                     ref={input_ref}
-                    type="text"
+                    rows={rows.to_string()}
                     value={terminal.input.clone()}
                     {oninput}
                     {onkeydown}
@@ -91,34 +95,48 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     spellcheck="false"
                     aria-describedby="terminal-keys"
                 />
-            </form>
+            </div>
             <p id="terminal-keys" class="term-keys">
-                { "Enter runs · Tab completes · ↑ ↓ history · Shift+Tab leaves" }
+                { "Enter runs · Shift+Enter new line · Tab completes · ↑ ↓ history · \
+                   Shift+Tab leaves" }
             </p>
         </section>
     }
 }
 
 fn on_key(e: &KeyboardEvent, dispatch: &Dispatch) {
+    let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+        return;
+    };
     let modified = e.shift_key() || e.ctrl_key() || e.alt_key() || e.meta_key();
+    let text = area.value();
+    let caret = |end: bool| {
+        let at = if end {
+            area.selection_end()
+        } else {
+            area.selection_start()
+        };
+        let units = at.ok().flatten().unwrap_or(u32::MAX);
+        input::byte_offset(&text, units)
+    };
     match e.key().as_str() {
-        "ArrowUp" if !modified => {
+        // While an input method composes, Enter confirms its text.
+        "Enter" if e.is_composing() => {}
+        "Enter" if !modified && input::is_complete(&text) => {
+            e.prevent_default();
+            dispatch.dispatch(Action::RunCommand(text));
+        }
+        "ArrowUp" if !modified && input::on_first_line(&text, caret(false)) => {
             e.prevent_default();
             dispatch.dispatch(Action::HistoryPrev);
         }
-        "ArrowDown" if !modified => {
+        "ArrowDown" if !modified && input::on_last_line(&text, caret(true)) => {
             e.prevent_default();
             dispatch.dispatch(Action::HistoryNext);
         }
-        "Tab" if !modified => {
-            let line = e
-                .target_dyn_into::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            if !line.is_empty() {
-                e.prevent_default();
-                dispatch.dispatch(Action::Complete(line));
-            }
+        "Tab" if !modified && !text.is_empty() => {
+            e.prevent_default();
+            dispatch.dispatch(Action::Complete(text));
         }
         _ => {}
     }
