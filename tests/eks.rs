@@ -121,6 +121,11 @@ fn nodes_are_ec2_instances_that_cost_and_emit() {
     let header = nodes.lines().next().unwrap();
     assert!(header.starts_with("NAME") && header.contains("STATUS") && header.contains("INTERNAL-IP") && header.contains("CONTAINER-RUNTIME"), "{header}");
     assert_eq!(nodes.lines().filter(|l| l.contains(" Ready ")).count(), 3, "{nodes}");
+    let by_arch = ok(&mut world, "kubectl get nodes -L kubernetes.io/arch,node.kubernetes.io/instance-type");
+    assert!(by_arch.lines().next().unwrap().ends_with("VERSION               ARCH    INSTANCE-TYPE"), "{by_arch}");
+    assert_eq!(by_arch.lines().filter(|l| l.ends_with("arm64   m6g.large")).count(), 1, "{by_arch}");
+    let events = ok(&mut world, "kubectl get events");
+    assert_eq!(events.matches("status is now: NodeReady").count(), 3, "{events}");
     let arm = ok(&mut world, "kubectl get nodes -l kubernetes.io/arch=arm64 -o name");
     assert_eq!(arm.lines().count(), 1);
     assert!(arm.starts_with("node/ip-"), "{arm}");

@@ -36,6 +36,7 @@ const FLAGS: &[(&str, Option<char>, bool)] = &[
     ("output", Some('o'), true),
     ("selector", Some('l'), true),
     ("show-labels", None, false),
+    ("label-columns", Some('L'), true),
     ("filename", Some('f'), true),
     ("port", None, true),
     ("target-port", None, true),
@@ -391,7 +392,11 @@ fn get(cluster: &Cluster, env: &Env, args: &Args) -> Result<String, String> {
             if output == "yaml" { print::yaml(value) } else { print::json(&value) }
         }
         "name" => found.iter().map(|i| format!("{}/{}", i.kind.singular(), i.meta.name)).collect::<Vec<_>>().join("\n"),
-        _ => tables(&found, &targets, all_ns, args.has("show-labels"), wide, several_kinds),
+        _ => {
+            let columns: Vec<String> = args.flags.get("label-columns").into_iter().flatten().flat_map(|c| c.split(',')).map(str::to_string).collect();
+            let shape = Shape { all_ns, show_labels: args.has("show-labels"), wide, prefix: several_kinds, columns };
+            tables(&found, &targets, &shape)
+        }
     };
     if found.is_empty() && errors.is_empty() && output != "json" && output != "yaml" {
         text = if all_ns || targets.iter().all(|(k, _)| !k.namespaced()) {
@@ -412,8 +417,20 @@ fn get(cluster: &Cluster, env: &Env, args: &Args) -> Result<String, String> {
     }
 }
 
+/// How `get` lays its tables out.
+struct Shape {
+    all_ns: bool,
+    show_labels: bool,
+    wide: bool,
+    /// Names as `kind/name` (several kinds, or `all`).
+    prefix: bool,
+    /// `-L` label keys, one column each.
+    columns: Vec<String>,
+}
+
 /// Tables, one per kind in the order asked, blank lines between.
-fn tables(found: &[Item], targets: &[(Kind, Option<String>)], all_ns: bool, show_labels: bool, wide: bool, prefix: bool) -> String {
+fn tables(found: &[Item], targets: &[(Kind, Option<String>)], shape: &Shape) -> String {
+    let Shape { all_ns, show_labels, wide, prefix, .. } = *shape;
     let mut kinds: Vec<Kind> = Vec::new();
     for (k, _) in targets {
         if !kinds.contains(k) {
@@ -435,6 +452,9 @@ fn tables(found: &[Item], targets: &[(Kind, Option<String>)], all_ns: bool, show
                 if all_ns && kind.namespaced() {
                     row.insert(0, i.meta.namespace.clone());
                 }
+                for key in &shape.columns {
+                    row.push(i.meta.labels.get(key).cloned().unwrap_or_default());
+                }
                 if show_labels {
                     row.push(print::labels_text(&i.meta.labels));
                 }
@@ -448,6 +468,8 @@ fn tables(found: &[Item], targets: &[(Kind, Option<String>)], all_ns: bool, show
         if all_ns && kind.namespaced() {
             h.insert(0, "NAMESPACE");
         }
+        let label_headers: Vec<String> = shape.columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
+        h.extend(label_headers.iter().map(String::as_str));
         if show_labels {
             h.push("LABELS");
         }

@@ -184,7 +184,7 @@ fn step_pod(cluster: &mut Cluster, env: &mut Env, registry: &Registry, key: &str
                 }
                 match registry.pull(image, &arch) {
                     Pull::Pulled { image: found, .. } => {
-                        let seconds = 1 + u64::from(found.size_mb) / 40;
+                        let seconds = pull_seconds(u64::from(found.size_mb));
                         run.stage = Stage::Pulling;
                         run.at = Some(now + seconds);
                         run.pull_error = None;
@@ -203,8 +203,8 @@ fn step_pod(cluster: &mut Cluster, env: &mut Env, registry: &Registry, key: &str
                 }
             }
             Stage::Pulling => {
-                let seconds = run.at.unwrap_or(now).saturating_sub(now).max(1);
-                let size = registry.find(image).map_or(0, |i| u64::from(i.size_mb) * 1_048_576);
+                let size_mb = registry.find(image).map_or(0, |i| u64::from(i.size_mb));
+                let (seconds, size) = (pull_seconds(size_mb), size_mb * 1_048_576);
                 notes.push((
                     false,
                     "Pulled",
@@ -340,6 +340,11 @@ fn probe_port(container: &super::api::Container) -> Option<i32> {
             container.ports.iter().find(|p| p.name.as_deref() == Some(name)).map(|p| p.container_port)
         }
     }
+}
+
+/// Seconds to pull an image of `size_mb` megabytes: about 40 MB/s.
+fn pull_seconds(size_mb: u64) -> u64 {
+    1 + size_mb / 40
 }
 
 fn next_backoff(current: u64) -> u64 {

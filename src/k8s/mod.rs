@@ -483,14 +483,23 @@ impl Cluster {
             self.dirty = true;
         }
         self.nodegroups.retain(|name, g| g.status != "DELETING" || self.nodes.values().any(|n| &n.nodegroup == name));
-        for entry in self.nodes.values_mut() {
+        let mut became_ready = Vec::new();
+        for entry in self.nodes.values_mut().filter(|n| n.registered(now)) {
             let ready = entry.ready(now);
-            let status = if ready { "True" } else { "Unknown" };
+            let status = if ready { "True" } else { "False" };
             let stamp = timestamp(env.start_unix + entry.ready_at.min(now) as i64);
             let conditions = &mut entry.node.status.conditions;
             if conditions.iter().find(|c| c.type_ == "Ready").is_none_or(|c| c.status != status) {
                 *conditions = node_conditions(ready, &stamp);
+                if ready {
+                    became_ready.push((node_reference(&entry.node), entry.arch.clone(), entry.instance_type.clone()));
+                }
             }
+        }
+        for (reference, arch, ty) in became_ready {
+            let name = reference.name.clone();
+            self.record(env, reference, false, "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet", &name);
+            env.events.push(now, "EKS", format!("Node {name} ({arch}, {ty}) is Ready"));
         }
     }
 
@@ -682,7 +691,12 @@ fn node_conditions(ready: bool, stamp: &str) -> Vec<Condition> {
         if ready {
             condition("Ready", "True", "KubeletReady", "kubelet is posting ready status")
         } else {
-            condition("Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+            condition(
+                "Ready",
+                "False",
+                "KubeletNotReady",
+                "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+            )
         },
     ]
 }
