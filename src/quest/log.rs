@@ -59,8 +59,10 @@ pub fn parse_log(text: &str) -> Result<Vec<LogEntry>, LogError> {
             finish(&mut entries, &mut pending, start, at, command);
             continue;
         }
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // Only the start is trimmed here: a quote left open at the end of
+        // the line keeps its trailing spaces (see `finish`).
+        let line = raw.trim_start();
+        if line.trim_end().is_empty() || line.starts_with('#') {
             continue;
         }
         let (at, command) = match line.strip_prefix('@') {
@@ -77,7 +79,7 @@ pub fn parse_log(text: &str) -> Result<Vec<LogEntry>, LogError> {
                     });
                 }
                 last_time = time;
-                (Some(time), command.trim().to_string())
+                (Some(time), command.trim_start().to_string())
             }
             None => (None, line.to_string()),
         };
@@ -99,7 +101,7 @@ fn finish(
 ) {
     match split_commands(&command) {
         Err(ShellError::UnclosedQuote(_)) => *pending = Some((start, at, command)),
-        _ => entries.push(LogEntry { at, command }),
+        _ => entries.push(LogEntry { at, command: command.trim_end().to_string() }),
     }
 }
 
@@ -146,5 +148,11 @@ mod tests {
         assert_eq!(log[0].command, "aws x --y 'a\nb'");
         assert_eq!(log[1].command, "help");
         assert!(parse_log("@1 echo 'never closed\n").is_err());
+    }
+
+    #[test]
+    fn an_open_quote_keeps_the_spaces_that_end_its_first_line() {
+        let log = parse_log("@1 echo -n 'a   \nb' > f.txt   \n").unwrap();
+        assert_eq!(log[0].command, "echo -n 'a   \nb' > f.txt");
     }
 }
