@@ -282,12 +282,14 @@ struct Item {
     row: Vec<String>,
 }
 
-fn items(cluster: &Cluster, env: &Env, kind: Kind, ns: Option<&str>, wide: bool) -> Vec<Item> {
+/// The objects of one kind, with their JSON only when `json` (for `-o
+/// yaml|json`): tables of thousands of pods need none.
+fn items(cluster: &Cluster, env: &Env, kind: Kind, ns: Option<&str>, wide: bool, json: bool) -> Vec<Item> {
     let now_unix = env.unix_now();
     let now = env.now();
     let in_ns = |meta: &ObjectMeta| ns.is_none_or(|n| meta.namespace == n);
     let item = |meta: &ObjectMeta, json: Value, row: Vec<String>| Item { kind, meta: meta.clone(), json, row };
-    let to_json = |v: &dyn erased::Json| v.json();
+    let to_json = |v: &dyn erased::Json| if json { v.json() } else { Value::Null };
     match kind {
         Kind::Pod => cluster.pods.values().filter(|p| in_ns(&p.pod.metadata)).map(|p| item(&p.pod.metadata, to_json(&p.pod), print::pod_row(p, now_unix, wide))).collect(),
         Kind::Deployment => cluster.deployments.values().filter(|d| in_ns(&d.metadata)).map(|d| item(&d.metadata, to_json(d), print::deployment_row(d, now_unix, wide))).collect(),
@@ -365,7 +367,7 @@ fn get(cluster: &Cluster, env: &Env, args: &Args) -> Result<String, String> {
     let mut errors = Vec::new();
     for (kind, name) in &targets {
         let scope = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
-        let mut list = items(cluster, env, *kind, scope, wide);
+        let mut list = items(cluster, env, *kind, scope, wide, output == "yaml" || output == "json");
         if let Some(selector) = &selector {
             list.retain(|i| selector_matches(selector, &i.meta.labels));
         }
@@ -636,7 +638,7 @@ fn delete(cluster: &mut Cluster, env: &mut Env, files: &crate::files::Files, arg
                         None if args.has("all") => LabelSelector::default(),
                         None => return Err("error: resource(s) were provided, but no name was specified".into()),
                     };
-                    let list = items(cluster, env, kind, Some(&ns), false);
+                    let list = items(cluster, env, kind, Some(&ns), false, false);
                     chosen.extend(list.into_iter().filter(|i| selector_matches(&selector, &i.meta.labels)).map(|i| (kind, i.meta.name)));
                 }
             }
