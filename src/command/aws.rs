@@ -1362,7 +1362,7 @@ fn get_metric_statistics(world: &mut World, args: &Args) -> Result<Value, AwsErr
                 .iter()
                 .filter_map(|(name, p)| {
                     let value = point.value(metric_data::Stat::Percentile(*p))?;
-                    Some((name.clone(), json!((value * 1e10).round() / 1e10)))
+                    Some((name.clone(), json!(cloudwatch::round_for_display(value))))
                 })
                 .collect();
             json!({
@@ -1376,22 +1376,7 @@ fn get_metric_statistics(world: &mut World, args: &Args) -> Result<Value, AwsErr
 }
 
 fn get_metric_data(world: &mut World, args: &Args) -> Result<Value, AwsError> {
-    let words = args.list("--metric-data-queries");
-    let value = match words.as_slice() {
-        [one] if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') => {
-            serde_json::from_str(one).map_err(|e| {
-                cli_error(format!(
-                    "Error parsing parameter '--metric-data-queries': Invalid JSON: {e}\nJSON received: {one}"
-                ))
-            })?
-        }
-        many => Value::Array(
-            many.iter()
-                .map(|w| shorthand::parse_nested(w))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| cli_error(e.replace("parameter:", "parameter '--metric-data-queries':")))?,
-        ),
-    };
+    let value = structure_list(args, "--metric-data-queries")?;
     let queries = metric_data::parse_queries(&value)?;
     let start_unix = world.env.start_unix;
     let start = args.timestamp("--start-time")?.unwrap_or(start_unix) - start_unix;
@@ -1576,35 +1561,36 @@ fn nested(args: &Args, flag: &str) -> Result<Option<Value>, AwsError> {
     parsed.map(Some).map_err(cli_error)
 }
 
+/// A list-of-structures parameter as JSON: one JSON word (a list, or one
+/// structure made a list of one), or one nested-shorthand word per entry.
+fn structure_list(args: &Args, flag: &str) -> Result<Value, AwsError> {
+    let words = args.list(flag);
+    match words.as_slice() {
+        [one] if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') => {
+            let v: Value = serde_json::from_str(one).map_err(|e| {
+                cli_error(format!("Error parsing parameter '{flag}': Invalid JSON: {e}\nJSON received: {one}"))
+            })?;
+            Ok(if v.is_object() { Value::Array(vec![v]) } else { v })
+        }
+        many => many
+            .iter()
+            .map(|w| shorthand::parse_nested(w))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
+            .map_err(|e| cli_error(e.replace("parameter:", &format!("parameter '{flag}':")))),
+    }
+}
+
 /// `--tag-specifications`: JSON, or one nested-shorthand word per entry.
 /// Returns (ResourceType, tags) pairs.
 /// `(ResourceType, tags)` pairs of a `--tag-specifications` argument.
 type TagSpecifications = Vec<(String, Vec<(String, String)>)>;
 
 fn tag_specifications(args: &Args) -> Result<TagSpecifications, AwsError> {
-    let words = args.list("--tag-specifications");
-    let value = match words.as_slice() {
-        [] => return Ok(Vec::new()),
-        [one] if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') => {
-            let v: Value = serde_json::from_str(one).map_err(|e| {
-                cli_error(format!(
-                    "Error parsing parameter '--tag-specifications': Invalid JSON: {e}\nJSON \
-                     received: {one}"
-                ))
-            })?;
-            if v.is_object() {
-                Value::Array(vec![v])
-            } else {
-                v
-            }
-        }
-        many => Value::Array(
-            many.iter()
-                .map(|w| shorthand::parse_nested(w))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(cli_error)?,
-        ),
-    };
+    if !args.has("--tag-specifications") {
+        return Ok(Vec::new());
+    }
+    let value = structure_list(args, "--tag-specifications")?;
     launch_templates::check_tag_specifications("TagSpecifications", &value).map_err(cli_error)?;
     let specs = value.as_array().cloned().unwrap_or_default();
     Ok(specs

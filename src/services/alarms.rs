@@ -982,13 +982,7 @@ fn percentile_of(config: &AlarmConfig) -> Option<f64> {
 /// The percentile `p` over `[start, end)` of a series' one-minute
 /// datapoints (each minute's average), and how many there were.
 fn percentile_point(series: &Series, start: u64, end: u64, p: f64) -> Option<(f64, u64)> {
-    let from = series.minutes.partition_point(|(m, _)| m * 60 < start);
-    let mut values: Vec<f64> = series.minutes.get(from..).unwrap_or(&[])
-        .iter()
-        .take_while(|(minute, _)| minute * 60 < end)
-        .filter(|(_, agg)| agg.count > 0)
-        .map(|(_, agg)| Statistic::Average.of(agg))
-        .collect();
+    let mut values = metric_data::minute_averages(series, start, end);
     let count = values.len() as u64;
     metric_data::percentile(&mut values, p).map(|v| (v, count))
 }

@@ -365,7 +365,7 @@ pub fn metric_json(series: &Series) -> Value {
 
 /// Rounds to 10 significant decimals so that printed statistics do not show
 /// float noise such as `14.999999999999998`.
-fn round_for_display(x: f64) -> f64 {
+pub fn round_for_display(x: f64) -> f64 {
     (x * 1e10).round() / 1e10
 }
 

@@ -15,7 +15,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::calendar::format_iso8601;
-use crate::services::cloudwatch::{Aggregate, Metrics, Statistic, StatisticsQuery};
+use crate::services::cloudwatch::{round_for_display, Aggregate, Metrics, Series, Statistic, StatisticsQuery};
 use crate::services::AwsError;
 
 /// A statistic by name: one of CloudWatch's five, or a percentile.
@@ -101,28 +101,28 @@ pub fn datapoints(
         statistics: &[],
     };
     let periods = metrics.statistics(&query)?;
-    // The one-minute aggregates, a day at a time (the 1440-point limit).
-    let mut minutes = Vec::new();
-    let mut from = start;
-    while from < end {
-        let to = (from + 1440 * 60).min(end);
-        let chunk = StatisticsQuery { start: from, end: to, period: 60, ..query.clone() };
-        minutes.extend(metrics.statistics(&chunk)?);
-        from = to;
-    }
-    let mut minutes = minutes.into_iter().peekable();
+    let series = metrics.find(namespace, metric_name, dimensions);
     Ok(periods
         .into_iter()
         .map(|(bucket, aggregate)| {
-            let mut minute_values = Vec::new();
-            while let Some((t, agg)) = minutes.next_if(|(t, _)| *t < bucket + period as i64) {
-                if t >= bucket {
-                    minute_values.push(Statistic::Average.of(&agg));
-                }
-            }
+            let from = bucket.max(0) as u64;
+            let minute_values = series.map_or_else(Vec::new, |s| minute_averages(s, from, from + period));
             Datapoint { start: bucket, aggregate, minute_values }
         })
         .collect())
+}
+
+/// The one-minute datapoints (each minute's average) of a series from
+/// `start` to `end` (simulated seconds, end excluded), oldest first: what
+/// percentiles are taken over.
+pub fn minute_averages(series: &Series, start: u64, end: u64) -> Vec<f64> {
+    let from = series.minutes.partition_point(|(m, _)| m * 60 < start);
+    series.minutes[from..]
+        .iter()
+        .take_while(|(minute, _)| minute * 60 < end)
+        .filter(|(_, agg)| agg.count > 0)
+        .map(|(_, agg)| Statistic::Average.of(agg))
+        .collect()
 }
 
 /// One `MetricDataQueries` entry with a `MetricStat`.
@@ -244,7 +244,7 @@ pub fn get_metric_data(
         let points = datapoints(metrics, &q.namespace, &q.metric_name, &q.dimensions, (start, end, q.period))
             .map_err(|e| AwsError::new("ValidationError", e.message))?;
         let mut pairs: Vec<(i64, f64)> =
-            points.iter().filter_map(|p| p.value(q.stat).map(|v| (p.start, round(v)))).collect();
+            points.iter().filter_map(|p| p.value(q.stat).map(|v| (p.start, round_for_display(v)))).collect();
         if !ascending {
             pairs.reverse();
         }
@@ -263,11 +263,6 @@ pub fn get_metric_data(
         results.push(Value::Object(result));
     }
     Ok(json!({ "MetricDataResults": results, "Messages": [] }))
-}
-
-/// Rounds to 10 significant decimals, as the statistics are printed.
-fn round(x: f64) -> f64 {
-    (x * 1e10).round() / 1e10
 }
 
 #[cfg(test)]
