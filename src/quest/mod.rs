@@ -485,10 +485,8 @@ impl Quest {
         for (i, spec) in templates.iter().enumerate() {
             let field = |name: &str| format!("world.launch_templates[{i}].{name}");
             let name = spec.name.get_ref();
-            let good_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "-().\\/_".contains(c));
-            if !(3..=128).contains(&name.chars().count()) || !good_chars {
-                let message = "a launch template name has 3 to 128 letters, digits or - ( ) . / _";
-                return Err((spec.name.span(), field("name"), message.into()));
+            if let Err(e) = crate::services::launch_templates::check_template_name(name) {
+                return Err((spec.name.span(), field("name"), e.message));
             }
             if templates[..i].iter().any(|t| t.name.get_ref() == name) {
                 return Err((spec.name.span(), field("name"), format!("duplicate launch template name {name:?}")));

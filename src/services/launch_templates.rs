@@ -401,7 +401,9 @@ impl LaunchTemplates {
     }
 }
 
-fn check_template_name(name: &str) -> Result<(), AwsError> {
+/// EC2's rule for launch template names: 3 to 128 characters of letters,
+/// digits and `- ( ) . / _`.
+pub fn check_template_name(name: &str) -> Result<(), AwsError> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-().\\/_".contains(c));
